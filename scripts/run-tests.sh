@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole suite: lint and types, then the tests on SQLite, then on PostgreSQL.
+# With CI=true, PostgreSQL and the browser (Debian's chromium) are mandatory.
+set -euo pipefail
+VENV=${VENV:-.venv}
+PY="$VENV/bin/python"
+CI=${CI:-false}
+PG_URL=${COMPTOIR_TEST_DATABASE_URL:-postgresql://127.0.0.1:5432/test}
+export COMPTOIR_VAR_DIR=${COMPTOIR_VAR_DIR:-$(mktemp -d /tmp/comptoir-test-var.XXXXXX)}
+PYTEST_ARGS=("$@")
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "lint (ruff) and types (mypy)"
+"$VENV/bin/ruff" check src tests bench
+"$VENV/bin/ruff" format --check src tests bench
+"$VENV/bin/mypy"
+
+step "browser"
+if [ -z "${COMPTOIR_CHROMIUM:-}" ]; then
+  if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium for the browser tests…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "Could not install chromium with apt-get."
+  fi
+  COMPTOIR_CHROMIUM=$(command -v chromium || true)
+fi
+if [ -n "$COMPTOIR_CHROMIUM" ]; then
+  export COMPTOIR_CHROMIUM
+  echo "Browser tests use $COMPTOIR_CHROMIUM ($("$COMPTOIR_CHROMIUM" --version 2>/dev/null || echo '?'))"
+elif [ "$CI" = "true" ]; then
+  echo "CI=true: the browser tests are mandatory and no chromium could be found or installed." >&2
+  exit 1
+else
+  echo "WARNING: no chromium; the browser tests will not run (install Debian's chromium)." >&2
+fi
+
+step "tests on SQLite"
+DATABASE_URL="sqlite:///$COMPTOIR_VAR_DIR/test.sqlite3" "$PY" -m pytest "${PYTEST_ARGS[@]}"
+
+step "tests on PostgreSQL ($PG_URL)"
+if "$PY" - "$PG_URL" <<'PYEOF'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL is not reachable: {exc}", file=sys.stderr)
+    sys.exit(1)
+PYEOF
+then
+  DATABASE_URL="$PG_URL" "$PY" -m pytest "${PYTEST_ARGS[@]}"
+elif [ "$CI" = "true" ]; then
+  echo "CI=true: PostgreSQL is mandatory (set COMPTOIR_TEST_DATABASE_URL or start it)." >&2
+  exit 1
+else
+  echo "WARNING: PostgreSQL not reachable: only the SQLite pass ran." >&2
+fi

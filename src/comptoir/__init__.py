@@ -1,0 +1,1 @@
+"""Comptoir: the help desk."""

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    L1 = "L1", _("Level 1")
+    L2 = "L2", _("Level 2")
+    L3 = "L3", _("Level 3")
+
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
+
+
+class Organisation(models.Model):
+    """A customer with a contract: monthly ticket quota, business calendar, language."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    monthly_ticket_quota = models.PositiveIntegerField(
+        _("monthly ticket quota"), null=True, blank=True, help_text=_("Empty means unlimited.")
+    )
+    calendar = models.ForeignKey(
+        "calendars.Calendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Everyone who signs in: requesters and their organisation admins, agents, supervisors
+    and administrators."""
+
+    class Role(models.TextChoices):
+        REQUESTER = "requester", _("Requester")
+        ORG_ADMIN = "org_admin", _("Organisation admin")
+        AGENT = "agent", _("Agent")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.REQUESTER)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the browser's language."),
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Paris"
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Agents, supervisors and administrators: the people who work tickets."""
+        return self.role in {self.Role.AGENT, self.Role.SUPERVISOR, self.Role.ADMIN}
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in {self.Role.SUPERVISOR, self.Role.ADMIN}
+
+    @cached_property
+    def group_ids(self) -> frozenset[int]:
+        return frozenset(self.support_groups.values_list("pk", flat=True))
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,103 @@
+"""The transactional outbox: write side effects as rows, deliver them after commit.
+
+``enqueue`` is called by services inside their transaction; it registers an
+``on_commit`` kick. ``deliver_due`` is the worker: it claims due rows with a
+conditional UPDATE (so two consumers never send the same row), delivers, and records the
+outcome. A periodic sweep calls it too, so a lost kick only delays delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from comptoir.core.clock import now as clock_now
+from comptoir.core.models import OutboxMessage
+from comptoir.core.transports import (
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    transport_for,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+LEASE = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at 6 h: an outage of a day loses nothing."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def build(kind: str, payload: dict[str, Any], *, at: datetime, ticket_id: int | None = None) -> OutboxMessage:
+    return OutboxMessage(kind=kind, payload=payload, created_at=at, next_attempt_at=at, ticket_id=ticket_id)
+
+
+def enqueue(messages: Iterable[OutboxMessage]) -> list[OutboxMessage]:
+    """Store the rows (one INSERT) and kick delivery once the transaction commits."""
+    rows = OutboxMessage.objects.bulk_create(list(messages))
+    if rows:
+        _kick_after_commit()
+    return rows
+
+
+def _kick_after_commit() -> None:
+    # No kick inside the transaction: the rows are not visible to the worker until commit.
+    transaction.on_commit(_kick, robust=True)
+
+
+def _kick() -> None:
+    from comptoir.core.tasks import deliver_outbox
+
+    try:
+        deliver_outbox()
+    except Exception:  # the periodic sweep will deliver; a kick must never break a request
+        log.exception("outbox kick failed; the periodic sweep will deliver")
+
+
+def deliver_due(*, limit: int = 100, at: datetime | None = None) -> int:
+    """Deliver up to ``limit`` due rows; returns how many were sent."""
+    at = at or clock_now()
+    due = list(
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=at)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in due:
+        # Claim: only the consumer whose UPDATE matches delivers (no double send).
+        claimed = OutboxMessage.objects.filter(
+            pk=pk, state=OutboxMessage.State.PENDING, next_attempt_at__lte=at
+        ).update(next_attempt_at=at + LEASE)
+        if not claimed:
+            continue
+        row = OutboxMessage.objects.get(pk=pk)
+        sent += _deliver_one(row, at)
+    return sent
+
+
+def _deliver_one(row: OutboxMessage, at: datetime) -> int:
+    row.attempts += 1
+    try:
+        transport_for(row.kind).deliver(row.payload)
+    except PermanentDeliveryError as exc:
+        row.state, row.last_error = OutboxMessage.State.FAILED, str(exc)
+        log.warning("outbox delivery failed for good", extra={"outbox_id": row.pk, "error": str(exc)})
+    except (TransientDeliveryError, Exception) as exc:  # unknown errors are retried too
+        row.last_error = str(exc)
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state = OutboxMessage.State.FAILED
+        else:
+            row.next_attempt_at = at + backoff(row.attempts)
+        log.info("outbox delivery postponed", extra={"outbox_id": row.pk, "error": str(exc)})
+    else:
+        row.state, row.sent_at, row.last_error = OutboxMessage.State.SENT, clock_now(), ""
+        row.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        return 1
+    row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+    return 0

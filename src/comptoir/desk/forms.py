@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.catalog.models import Component, Group, Product
+from comptoir.portal.forms import AttachmentsMixin
+from comptoir.tickets.vocabulary import Priority, Severity, Status, TicketType
+
+User = get_user_model()
+
+STAFF_ROLES = ["agent", "supervisor", "admin"]
+
+
+class ReplyForm(AttachmentsMixin):
+    body = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    set_status = forms.ChoiceField(
+        label=_("Then set the status to"),
+        choices=[
+            ("", _("(unchanged)")),
+            (Status.PENDING, Status.PENDING.label),
+            (Status.ON_HOLD, Status.ON_HOLD.label),
+            (Status.RESOLVED, Status.RESOLVED.label),
+        ],
+        required=False,
+    )
+    field_order = ["body", "attachments", "set_status"]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.filter(role__in=STAFF_ROLES, is_active=True),
+        required=False,
+        empty_label=_("(nobody)"),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    reason = forms.CharField(label=_("Comment (optional)"), required=False)
+
+
+class RequalifyForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.all(), required=False)
+    component = forms.ModelChoiceField(
+        label=_("Component"), queryset=Component.objects.select_related("product"), required=False
+    )
+    reason = forms.CharField(label=_("Reason"))
+
+
+class EscalateForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("To group"),
+        queryset=Group.objects.all(),
+        required=False,
+        empty_label=_("(next tier's group)"),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PhoneCallForm(AttachmentsMixin):
+    requester = forms.ModelChoiceField(
+        label=_("Caller"), queryset=User.objects.filter(is_active=True).select_related("organisation")
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True), required=False
+    )
+    body = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
+    is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    field_order = ["requester", "subject", "product", "body", "attachments", "is_urgent"]

@@ -1,0 +1,204 @@
+"""Support team pages: parse input, call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.accounts.models import Tier
+from comptoir.catalog.models import Component, Group, Product
+from comptoir.core.errors import ComptoirError, NotFound
+from comptoir.desk import forms as desk_forms
+from comptoir.tickets import selectors, services
+from comptoir.tickets.models import Ticket
+from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_staff_member:
+            raise DjangoPermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool) -> Ticket:
+    try:
+        return selectors.ticket_for(request.user, number, **kwargs)
+    except NotFound:
+        raise Http404(_("No such ticket.")) from None
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    page_arg = request.GET.get("page", "1")
+    sort = request.GET.get("sort", "-updated")
+    page = selectors.queue(
+        request.user,
+        filters={k: request.GET.get(k, "") for k in (*selectors.FILTERS, "q")},
+        sort=sort,
+        page=int(page_arg) if page_arg.isdigit() else 1,
+    )
+    context = {
+        "page": page,
+        "sort": sort,
+        "choices": {
+            "status": Status.choices,
+            "type": TicketType.choices,
+            "priority": Priority.choices,
+            "severity": Severity.choices,
+        },
+        "products": Product.objects.all(),
+        "components": Component.objects.select_related("product"),
+        "groups": Group.objects.all(),
+        "tiers": Tier.values,
+        "agents": desk_forms.AssignForm.base_fields["assignee"].queryset,  # type: ignore[attr-defined]
+        "sorts": [
+            ("-updated", _("Last updated")),
+            ("-created", _("Newest")),
+            ("created", _("Oldest")),
+            ("priority", _("Priority")),
+            ("-number", _("Number")),
+        ],
+    }
+    template = "desk/_queue_rows.html" if request.htmx else "desk/queue.html"
+    return render(request, template, context)
+
+
+def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) -> dict[str, forms.Form]:
+    made = {
+        "reply": desk_forms.ReplyForm(),
+        "note": desk_forms.NoteForm(),
+        "assign": desk_forms.AssignForm(initial={"assignee": ticket.assignee_id}),
+        "status": desk_forms.StatusForm(initial={"status": ticket.status}),
+        "requalify": desk_forms.RequalifyForm(
+            initial={
+                "type": ticket.type,
+                "severity": ticket.severity,
+                "priority": ticket.priority,
+                "product": ticket.product_id,
+                "component": ticket.component_id,
+            }
+        ),
+        "escalate": desk_forms.EscalateForm(),
+    }
+    made.update(bound or {})
+    return made
+
+
+@staff_required
+def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, number)
+    return render(request, "desk/ticket.html", {"ticket": ticket, "forms": _action_forms(ticket)})
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "reply": desk_forms.ReplyForm,
+    "note": desk_forms.NoteForm,
+    "assign": desk_forms.AssignForm,
+    "status": desk_forms.StatusForm,
+    "requalify": desk_forms.RequalifyForm,
+    "escalate": desk_forms.EscalateForm,
+}
+
+
+def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
+    data = form.cleaned_data
+    if action == "reply":
+        services.reply(
+            ticket,
+            by=user,
+            body=data["body"],
+            channel=Channel.PORTAL,
+            set_status=data["set_status"] or None,
+            attachments=form.incoming_files(),  # type: ignore[attr-defined]
+        )
+        return _("Your answer has been sent.")
+    if action == "note":
+        services.add_note(ticket, by=user, body=data["body"])
+        return _("Note added.")
+    if action == "take":
+        services.take(ticket, by=user)
+        return _("The ticket is yours.")
+    if action == "assign":
+        services.assign(ticket, to=data["assignee"], by=user)
+        return _("Assignment saved.")
+    if action == "status":
+        services.change_status(ticket, to=data["status"], by=user, reason=data["reason"])
+        return _("Status updated.")
+    if action == "requalify":
+        services.requalify(
+            ticket,
+            by=user,
+            reason=data["reason"],
+            type=data["type"],
+            severity=data["severity"],
+            priority=data["priority"],
+            product=data["product"],
+            component=data["component"],
+        )
+        return _("Ticket requalified.")
+    services.escalate(ticket, by=user, reason=data["reason"], to_group=data["group"])
+    return _("Ticket escalated.")
+
+
+@staff_required
+@require_POST
+def ticket_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
+    if action != "take" and action not in ACTION_FORMS:
+        raise Http404
+    ticket = _ticket_or_404(request, number, with_conversation=False)
+    form: forms.Form = ACTION_FORMS.get(action, forms.Form)(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            done = _run(action, ticket, request.user, form)
+        except ComptoirError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("desk:ticket", number=number)
+    else:
+        messages.error(request, _("Please correct the form below."))
+    ticket = _ticket_or_404(request, number)
+    bound = {action: form} if action in ACTION_FORMS else {}
+    return render(
+        request, "desk/ticket.html", {"ticket": ticket, "forms": _action_forms(ticket, bound)}, status=400
+    )
+
+
+@staff_required
+def phone_call(request: HttpRequest) -> HttpResponse:
+    """Procedure 001: agents log urgent phone calls as tickets for the caller."""
+    form = desk_forms.PhoneCallForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.open_ticket(
+                requester=data["requester"],
+                by=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                channel=Channel.PHONE,
+                product=data["product"],
+                is_urgent=data["is_urgent"],
+                attachments=form.incoming_files(),
+            )
+        except ComptoirError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Ticket %(ref)s opened for the caller.") % {"ref": ticket.reference})
+            return redirect("desk:ticket", number=ticket.number)
+    return render(request, "desk/phone.html", {"form": form})

@@ -1,0 +1,1 @@
+"""Portal: the requester's pages (open, list, read and answer tickets). Edges only."""

@@ -1,0 +1,105 @@
+"""Requester pages: parse input, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.errors import ComptoirError, NotFound
+from comptoir.portal.forms import NewTicketForm, ReplyForm
+from comptoir.tickets import selectors, services
+from comptoir.tickets.vocabulary import Channel
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool):  # type: ignore[no-untyped-def]
+    try:
+        return selectors.ticket_for(request.user, number, **kwargs)
+    except NotFound:
+        raise Http404(_("No such ticket.")) from None
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.portal_tickets(
+        request.user, status=request.GET.get("status", ""), page=_page_number(request)
+    )
+    return render(request, "portal/list.html", {"page": page, "status": request.GET.get("status", "")})
+
+
+@login_required
+def new_ticket(request: HttpRequest) -> HttpResponse:
+    form = NewTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.open_ticket(
+                requester=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                channel=Channel.PORTAL,
+                product=data["product"],
+                component=data["component"],
+                is_urgent=data["is_urgent"],
+                attachments=form.incoming_files(),
+            )
+        except ComptoirError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your request has been registered under number %(ref)s.") % {"ref": ticket.reference},
+            )
+            return redirect("portal:ticket", number=ticket.number)
+    return render(request, "portal/new.html", {"form": form})
+
+
+@login_required
+def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, number)
+    return render(request, "portal/ticket.html", {"ticket": ticket, "form": ReplyForm()})
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, number, with_conversation=False)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.reply(
+                ticket,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                channel=Channel.PORTAL,
+                attachments=form.incoming_files(),
+            )
+        except ComptoirError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your answer has been sent."))
+            return redirect("portal:ticket", number=number)
+    ticket = _ticket_or_404(request, number)
+    return render(request, "portal/ticket.html", {"ticket": ticket, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def set_status(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, number, with_conversation=False)
+    target = request.POST.get("status", "")
+    try:
+        services.change_status(ticket, to=target, by=request.user)
+    except ComptoirError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The status of your request has been updated."))
+    return redirect("portal:ticket", number=number)

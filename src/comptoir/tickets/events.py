@@ -1,0 +1,114 @@
+"""Typed constructors, one per event kind. Services build events here (unsaved) and store
+them with one ``bulk_create`` in their transaction; no call site builds a free-form dict."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from comptoir.tickets.models import Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.catalog.models import Group
+
+Kind = TicketEvent.Kind
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: User | None,
+    at: datetime,
+    changes: dict[str, object] | None = None,
+    reason: str = "",
+    public: bool = True,
+) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        at=at,
+        changes=changes or {},
+        reason=reason,
+        is_public=public,
+    )
+
+
+def created(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
+    return _event(
+        ticket,
+        Kind.CREATED,
+        actor=actor,
+        at=at,
+        changes={"channel": ticket.channel, "status": [None, ticket.status]},
+    )
+
+
+def replied(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
+    return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk})
+
+
+def note_added(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
+    return _event(ticket, Kind.NOTE_ADDED, actor=actor, at=at, changes={"message": message.pk}, public=False)
+
+
+def status_changed(
+    ticket: Ticket, *, old: str, new: str, actor: User | None, at: datetime, reason: str = ""
+) -> TicketEvent:
+    return _event(
+        ticket, Kind.STATUS_CHANGED, actor=actor, at=at, changes={"status": [old, new]}, reason=reason
+    )
+
+
+def assigned(ticket: Ticket, *, old: User | None, new: User | None, actor: User, at: datetime) -> TicketEvent:
+    return _event(
+        ticket,
+        Kind.ASSIGNED,
+        actor=actor,
+        at=at,
+        public=False,
+        changes={"assignee": [_user_ref(old), _user_ref(new)]},
+    )
+
+
+def taken(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
+    return _event(ticket, Kind.TAKEN, actor=actor, at=at, changes={"assignee": [None, _user_ref(actor)]})
+
+
+def requalified(
+    ticket: Ticket, *, changes: dict[str, list[object]], actor: User, at: datetime, reason: str
+) -> TicketEvent:
+    return _event(ticket, Kind.REQUALIFIED, actor=actor, at=at, changes=changes, reason=reason)
+
+
+def escalated(
+    ticket: Ticket,
+    *,
+    old_group: Group | None,
+    new_group: Group,
+    actor: User,
+    at: datetime,
+    reason: str,
+) -> TicketEvent:
+    return _event(
+        ticket,
+        Kind.ESCALATED,
+        actor=actor,
+        at=at,
+        reason=reason,
+        public=False,
+        changes={
+            "group": [_group_ref(old_group), _group_ref(new_group)],
+            "tier": [old_group.tier if old_group else None, new_group.tier],
+        },
+    )
+
+
+def _user_ref(user: User | None) -> dict[str, object] | None:
+    return None if user is None else {"id": user.pk, "name": user.display_name}
+
+
+def _group_ref(group: Group | None) -> dict[str, object] | None:
+    return None if group is None else {"id": group.pk, "name": group.name}

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+
+
+class Ticket(models.Model):
+    """A numbered request. Changed only by ``comptoir.tickets.services``."""
+
+    number = models.BigIntegerField(_("number"), unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=250)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType, default=TicketType.QUESTION)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity, default=Severity.NORMAL)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    component = models.ForeignKey(
+        "catalog.Component",
+        verbose_name=_("component"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    group = models.ForeignKey(
+        "catalog.Group",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            # Desk queue: a group's tickets in a status, most recently updated first.
+            models.Index(fields=["group", "status", "-updated_at"], name="ticket_queue_idx"),
+            models.Index(fields=["status", "-updated_at"], name="ticket_status_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
+            # Portal lists: a requester's / an organisation's tickets, newest first.
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
+            models.Index(fields=["organisation", "-created_at"], name="ticket_org_idx"),
+            models.Index(fields=["-updated_at"], name="ticket_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def tier(self) -> str:
+        return self.group.tier if self.group_id and self.group else ""
+
+
+class Message(models.Model):
+    """A public reply or an internal note in a ticket's conversation."""
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PUBLIC)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("sanitised HTML"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.INTERNAL
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=400)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """Append-only audit: who did what to a ticket, when, from what to what, and why.
+
+    Built only by the typed constructors of ``comptoir.tickets.events``.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        REPLIED = "replied", _("Public reply")
+        NOTE_ADDED = "note_added", _("Internal note")
+        ASSIGNED = "assigned", _("Assigned")
+        TAKEN = "taken", _("Taken")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        REQUALIFIED = "requalified", _("Requalified")
+        ESCALATED = "escalated", _("Escalated")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    is_public = models.BooleanField(_("shown to the requester"), default=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketNumberCounter(models.Model):
+    """The last number handed out, for databases without sequences (SQLite)."""
+
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.value)

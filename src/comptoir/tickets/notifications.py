@@ -1,0 +1,91 @@
+"""Mails to people about their tickets, as outbox rows (built here, stored by services).
+
+Subjects always carry the number (``[#123456]``, procedure 002); each mail is rendered in
+the recipient's language; the Message-ID carries the ticket so replies thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from comptoir.core import outbox
+from comptoir.core.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.tickets.models import Message, Ticket
+
+
+def _language(user: User, ticket: Ticket) -> str:
+    return (
+        user.language
+        or (ticket.organisation.language if ticket.organisation_id and ticket.organisation else "")
+        or settings.LANGUAGE_CODE
+    )
+
+
+def message_id(ticket: Ticket) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "comptoir.localhost"
+    return f"<comptoir.{ticket.number}.{uuid.uuid4().hex}@{domain}>"
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("portal:ticket", args=[ticket.number])
+
+
+def _mail(
+    template: str, *, to: User, ticket: Ticket, at: datetime, context: dict[str, object] | None = None
+) -> OutboxMessage | None:
+    if not to.email:
+        return None
+    with translation.override(_language(to, ticket)):
+        ctx = {"ticket": ticket, "recipient": to, "url": ticket_url(ticket), **(context or {})}
+        subject = render_to_string(f"tickets/mail/{template}_subject.txt", ctx).strip()
+        body = render_to_string(f"tickets/mail/{template}_body.txt", ctx)
+    payload = {
+        "to": [to.email],
+        "subject": f"[{ticket.reference}] {subject}",
+        "body": body,
+        "headers": {
+            "Message-ID": message_id(ticket),
+            "X-Comptoir-Ticket": str(ticket.number),
+            "Auto-Submitted": "auto-generated" if template != "reply" else "auto-replied",
+        },
+    }
+    return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
+
+
+def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
+    """Procedure 001: an automatic reply with a link to follow the ticket."""
+    return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at)
+
+
+def agent_replied(ticket: Ticket, message: Message, *, at: datetime) -> OutboxMessage | None:
+    """Procedure 001: a mail on every answer; the requester may answer it."""
+    return _mail("reply", to=ticket.requester, ticket=ticket, at=at, context={"message": message})
+
+
+def requester_replied(ticket: Ticket, message: Message, *, at: datetime) -> OutboxMessage | None:
+    if ticket.assignee is None:
+        return None
+    return _mail("requester_reply", to=ticket.assignee, ticket=ticket, at=at, context={"message": message})
+
+
+def status_changed(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
+    """Procedures 001 and 002: the requester hears when the ticket is resolved or closed."""
+    if ticket.status not in {"resolved", "closed"}:
+        return None
+    return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at)
+
+
+def assigned_to_you(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
+    if ticket.assignee is None:
+        return None
+    return _mail("assigned", to=ticket.assignee, ticket=ticket, at=at)

@@ -1,0 +1,19 @@
+"""The one place that changes tickets. Every edge (portal, desk, API, mail, CLI) calls
+these; each writes its TicketEvents and outbox rows in the same transaction."""
+
+from comptoir.tickets.services.assignment import assign, take
+from comptoir.tickets.services.conversation import add_note, reply
+from comptoir.tickets.services.intake import open_ticket
+from comptoir.tickets.services.qualification import escalate, requalify
+from comptoir.tickets.services.status import change_status
+
+__all__ = [
+    "add_note",
+    "assign",
+    "change_status",
+    "escalate",
+    "open_ticket",
+    "reply",
+    "requalify",
+    "take",
+]

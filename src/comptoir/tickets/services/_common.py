@@ -1,0 +1,56 @@
+"""Shared steps of the ticket services: locking, saving, storing events and mails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from comptoir.core import outbox
+from comptoir.core.errors import ValidationError
+from comptoir.core.models import OutboxMessage
+from comptoir.tickets.models import Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    pass
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock: two agents acting at once on one ticket (take,
+    status change) are serialised, and each decides on the state the other left."""
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("group", "requester", "organisation")
+        .get(pk=ticket.pk)
+    )
+    return locked
+
+
+def store(
+    ticket: Ticket,
+    fields: Iterable[str],
+    events: Iterable[TicketEvent],
+    mails: Iterable[OutboxMessage | None] = (),
+) -> None:
+    fields = list(fields)
+    if fields:
+        ticket.save(update_fields=fields)
+    TicketEvent.objects.bulk_create(list(events))
+    rows = [m for m in mails if m is not None]
+    if rows:
+        outbox.enqueue(rows)
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A reason is required."))
+    return reason
+
+
+def require_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("The message is empty."))
+    return body

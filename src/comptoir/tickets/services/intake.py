@@ -1,0 +1,100 @@
+"""Opening tickets, from every channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comptoir.core.clock import now as clock_now
+from comptoir.core.errors import PermissionDenied, ValidationError
+from comptoir.tickets import events, notifications
+from comptoir.tickets.attachments import IncomingFile, attach, check_files
+from comptoir.tickets.models import Message, Ticket
+from comptoir.tickets.numbering import next_number
+from comptoir.tickets.services._common import require_body, store
+from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.catalog.models import Component, Group, Product
+
+
+def open_ticket(
+    *,
+    requester: User,
+    subject: str,
+    body: str,
+    channel: str,
+    by: User | None = None,
+    type: str = TicketType.QUESTION,
+    severity: str = Severity.NORMAL,
+    priority: str = Priority.NORMAL,
+    product: Product | None = None,
+    component: Component | None = None,
+    group: Group | None = None,
+    is_urgent: bool = False,
+    body_html: str = "",
+    attachments: list[IncomingFile] | None = None,
+    at: datetime | None = None,
+) -> Ticket:
+    """Open a ticket: it gets its number at once (procedure 002: every contact gets a
+    unique number), its first message, a ``created`` event and the acknowledgement mail
+    (procedure 001), in one transaction. ``by`` is the agent logging a phone call for the
+    requester; ``group`` defaults to the product's default group, else the triage queue.
+    """
+    at = at or clock_now()
+    by = by or requester
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError(_("The subject is empty."))
+    body = require_body(body)
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    if by.pk != requester.pk and not by.is_staff_member:
+        raise PermissionDenied(_("Only the support team can open a ticket for someone else."))
+    if component is not None and (product is None or component.product_id != product.pk):
+        raise ValidationError(_("This component does not belong to the chosen product."))
+    check_files(attachments or [])
+    if group is None and product is not None:
+        group = product.default_group
+    with transaction.atomic():
+        ticket = Ticket(
+            number=next_number(),
+            subject=subject[:250],
+            type=type,
+            severity=severity,
+            priority=Priority.URGENT if is_urgent else priority,
+            status=Status.NEW,
+            channel=channel,
+            product=product,
+            component=component,
+            requester=requester,
+            organisation_id=requester.organisation_id,
+            group=group,
+            is_urgent=is_urgent,
+            created_at=at,
+            updated_at=at,
+        )
+        ticket.save(force_insert=True)
+        message = Message.objects.create(
+            ticket=ticket,
+            author=by,
+            kind=Message.Kind.PUBLIC,
+            channel=channel,
+            body_text=body,
+            body_html=body_html,
+            created_at=at,
+        )
+        if attachments:
+            attach(ticket, message, attachments, at=at)
+        store(
+            ticket,
+            (),
+            [events.created(ticket, actor=by, at=at)],
+            [notifications.acknowledgement(ticket, at=at)],
+        )
+    ticket._first_message = message  # type: ignore[attr-defined]
+    return ticket

@@ -1,0 +1,133 @@
+"""Requalification (type, severity, priority, product, component) and escalation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comptoir.catalog.models import Component, Group, Product
+from comptoir.core.clock import now as clock_now
+from comptoir.core.errors import InvalidTransition, ValidationError
+from comptoir.tickets import events, lifecycle
+from comptoir.tickets.models import Message, Ticket
+from comptoir.tickets.permissions import check_can_work
+from comptoir.tickets.services._common import lock, require_reason, store
+from comptoir.tickets.vocabulary import Priority, Severity, TicketType
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+_UNSET: Any = object()
+_CHOICES = {"type": TicketType, "severity": Severity, "priority": Priority}
+
+
+def requalify(
+    ticket: Ticket,
+    *,
+    by: User,
+    reason: str,
+    type: str = _UNSET,
+    severity: str = _UNSET,
+    priority: str = _UNSET,
+    product: Product | None = _UNSET,
+    component: Component | None = _UNSET,
+    at: datetime | None = None,
+) -> Ticket:
+    """Change what the ticket is (agents only, reason required: procedure 003's
+    requalification). One event records every field's old and new value."""
+    at = at or clock_now()
+    reason = require_reason(reason)
+    check_can_work(by, ticket)
+    wanted = {"type": type, "severity": severity, "priority": priority}
+    for field, value in wanted.items():
+        if value is not _UNSET and value not in _CHOICES[field].values:
+            raise ValidationError(_("Unknown value for %(field)s.") % {"field": field})
+    with transaction.atomic():
+        ticket = lock(ticket)
+        if ticket.status == lifecycle.CLOSED:
+            raise InvalidTransition(_("This ticket is closed."))
+        changes: dict[str, list[object]] = {}
+        for field, value in wanted.items():
+            if value is not _UNSET and getattr(ticket, field) != value:
+                changes[field] = [getattr(ticket, field), value]
+                setattr(ticket, field, value)
+        new_product = ticket.product if product is _UNSET else product
+        new_component = ticket.component if component is _UNSET else component
+        # A new product without a component named drops the old product's component.
+        if (
+            product is not _UNSET
+            and component is _UNSET
+            and new_component is not None
+            and (new_product is None or new_component.product_id != new_product.pk)
+        ):
+            new_component = None
+        if new_component is not None and (new_product is None or new_component.product_id != new_product.pk):
+            raise ValidationError(_("This component does not belong to the chosen product."))
+        for field, value in (("product", new_product), ("component", new_component)):
+            old_value = getattr(ticket, field)
+            if (old_value.pk if old_value else None) != (value.pk if value else None):
+                changes[field] = [str(old_value) if old_value else None, str(value) if value else None]
+                setattr(ticket, field, value)
+        if not changes:
+            return ticket
+        ticket.updated_at = at
+        store(
+            ticket,
+            [*changes, "updated_at"],
+            [events.requalified(ticket, changes=changes, actor=by, at=at, reason=reason)],
+        )
+    return ticket
+
+
+def escalate(
+    ticket: Ticket,
+    *,
+    by: User,
+    reason: str,
+    to_group: Group | None = None,
+    at: datetime | None = None,
+) -> Ticket:
+    """Hand the ticket to the next tier's group (procedure 000: L1 escalates to L2; the
+    reason is mandatory and kept as an internal note). The ticket leaves its assignee and
+    waits in the receiving group's queue."""
+    at = at or clock_now()
+    reason = require_reason(reason)
+    check_can_work(by, ticket)
+    with transaction.atomic():
+        ticket = lock(ticket)
+        if ticket.status in {lifecycle.RESOLVED, lifecycle.CLOSED}:
+            raise InvalidTransition(_("A resolved ticket cannot be escalated."))
+        current_tier = ticket.group.tier if ticket.group else "L1"
+        target_tier = lifecycle.next_tier(current_tier)
+        if to_group is None:
+            if target_tier is None:
+                raise InvalidTransition(_("This ticket is already at the highest tier."))
+            to_group = Group.objects.filter(tier=target_tier).order_by("pk").first()
+            if to_group is None:
+                raise ValidationError(_("No group works at tier %(tier)s.") % {"tier": target_tier})
+        elif to_group.pk == ticket.group_id:
+            raise ValidationError(_("The ticket is already in this group."))
+        old_group = ticket.group
+        note = Message.objects.create(
+            ticket=ticket,
+            author=by,
+            kind=Message.Kind.INTERNAL,
+            channel="portal",
+            body_text=_("Escalated to %(group)s: %(reason)s") % {"group": to_group.name, "reason": reason},
+            created_at=at,
+        )
+        ticket.group, ticket.assignee, ticket.updated_at = to_group, None, at
+        store(
+            ticket,
+            ["group", "assignee", "updated_at"],
+            [
+                events.escalated(
+                    ticket, old_group=old_group, new_group=to_group, actor=by, at=at, reason=reason
+                ),
+                events.note_added(ticket, note, actor=by, at=at),
+            ],
+        )
+    return ticket

@@ -1,0 +1,22 @@
+"""Labels for ticket words stored as codes (in event histories)."""
+
+from __future__ import annotations
+
+from django import template
+
+from comptoir.tickets.vocabulary import Priority, Severity, Status, TicketType
+
+register = template.Library()
+
+_VOCABULARIES = {"status": Status, "type": TicketType, "severity": Severity, "priority": Priority}
+
+
+@register.filter
+def label(value: object, vocabulary: str) -> str:
+    choices = _VOCABULARIES.get(vocabulary)
+    if choices is None or value in (None, ""):
+        return "" if value is None else str(value)
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)

@@ -1,0 +1,47 @@
+"""The words of a ticket (type, severity, priority, status, channel), translated."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class TicketType(models.TextChoices):
+    QUESTION = "question", _("Question")
+    INCIDENT = "incident", _("Incident")
+    FEATURE_REQUEST = "feature_request", _("Feature request")
+
+
+class Severity(models.TextChoices):
+    BLOCKING = "blocking", pgettext_lazy("severity", "Blocking")
+    NORMAL = "normal", pgettext_lazy("severity", "Normal")
+    MINOR = "minor", pgettext_lazy("severity", "Minor")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", pgettext_lazy("priority", "Urgent")
+    HIGH = "high", pgettext_lazy("priority", "High")
+    NORMAL = "normal", pgettext_lazy("priority", "Normal")
+    LOW = "low", pgettext_lazy("priority", "Low")
+
+
+class Status(models.TextChoices):
+    NEW = "new", pgettext_lazy("status", "New")
+    OPEN = "open", pgettext_lazy("status", "Open")
+    PENDING = "pending", pgettext_lazy("status", "Waiting for you")
+    ON_HOLD = "on_hold", pgettext_lazy("status", "On hold")
+    RESOLVED = "resolved", pgettext_lazy("status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("status", "Closed")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    WIDGET = "widget", _("Help button")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+    FORM = "form", _("Contact form")
+
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}

@@ -1,0 +1,125 @@
+"""Personas drawn from the procedures, and the real servers tests talk to.
+
+Two organisations (a parish with its site, a software customer), a requester and an
+organisation admin in each, L1/L2/L3 agents in their groups, a supervisor and an admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from comptoir.accounts.models import Organisation, Tier, User
+from comptoir.catalog.models import Component, Group, Product
+from comptoir.core.transports import MemoryTransport
+from comptoir.tickets import services
+from comptoir.tickets.models import Ticket
+from tests.factories import (
+    ComponentFactory,
+    GroupFactory,
+    OrganisationFactory,
+    ProductFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Desk:
+    parish: Organisation
+    customer: Organisation
+    requester: User
+    site_owner: User
+    neighbour: User
+    other_admin: User
+    l1: User
+    l2: User
+    l3: User
+    supervisor: User
+    admin: User
+    stranger_agent: User
+    group_l1: Group
+    group_l2: Group
+    group_l3: Group
+    group_other: Group
+    product: Product
+    component: Component
+    other_product: Product
+
+    def open(self, requester: User | None = None, **kwargs: object) -> Ticket:
+        kwargs.setdefault("subject", "Importer nos contacts dans Mailpoet")
+        kwargs.setdefault("body", "Comment importer la liste des paroissiens ?")
+        kwargs.setdefault("channel", "portal")
+        return services.open_ticket(requester=requester or self.requester, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def desk(db: None) -> Desk:
+    parish = OrganisationFactory(name="Paroisse Saint-Seurin", monthly_ticket_quota=20)
+    customer = OrganisationFactory(name="Mairie de Villeneuve")
+    l1 = UserFactory(username="leaagent", role=User.Role.AGENT, tier=Tier.L1)
+    l2 = UserFactory(username="marcagent", role=User.Role.AGENT, tier=Tier.L2)
+    l3 = UserFactory(username="sophieagent", role=User.Role.AGENT, tier=Tier.L3)
+    stranger_agent = UserFactory(username="autreagent", role=User.Role.AGENT, tier=Tier.L1)
+    group_l1 = GroupFactory(name="Pôle maintenance", tier=Tier.L1, members=[l1])
+    group_l2 = GroupFactory(name="Service communication", tier=Tier.L2, members=[l2])
+    group_l3 = GroupFactory(name="Équipe projet", tier=Tier.L3, members=[l3])
+    group_other = GroupFactory(name="Autre équipe", tier=Tier.L1, members=[stranger_agent])
+    product = ProductFactory(name="Sites associés WordPress", default_group=group_l1)
+    return Desk(
+        parish=parish,
+        customer=customer,
+        requester=UserFactory(username="pierremartin", organisation=parish),
+        site_owner=UserFactory(username="mariedupont", organisation=parish, role=User.Role.ORG_ADMIN),
+        neighbour=UserFactory(username="lucasmoreau", organisation=customer, language="en"),
+        other_admin=UserFactory(username="annedevos", organisation=customer, role=User.Role.ORG_ADMIN),
+        l1=l1,
+        l2=l2,
+        l3=l3,
+        supervisor=UserFactory(username="superviseur", role=User.Role.SUPERVISOR),
+        admin=UserFactory(username="admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True),
+        stranger_agent=stranger_agent,
+        group_l1=group_l1,
+        group_l2=group_l2,
+        group_l3=group_l3,
+        group_other=group_other,
+        product=product,
+        component=ComponentFactory(product=product, name="Mailpoet"),
+        other_product=ProductFactory(name="GestPro", default_group=group_other),
+    )
+
+
+@pytest.fixture
+def memory_transport(settings: object) -> list[dict[str, object]]:
+    settings.COMPTOIR_TRANSPORTS = {"mail": "comptoir.core.transports.MemoryTransport"}  # type: ignore[attr-defined]
+    MemoryTransport.sent.clear()
+    return MemoryTransport.sent
+
+
+def flush_mail() -> None:
+    """Deliver what the outbox holds so far, then forget it: the next assertions see only
+    the mails of the step under test."""
+    from django.core import mail
+
+    from comptoir.core import outbox
+
+    outbox.deliver_due()
+    mail.outbox.clear()
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` run in the PostgreSQL pass of ``make test`` only; in the
+    SQLite pass they are deselected (not skipped: they did not fail, they run elsewhere)."""
+    if on_postgresql():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -54,6 +54,16 @@ class Desk:
         return services.open_ticket(requester=requester or self.requester, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sla_policies():
+    """SLA policies are cached per process; each test starts from its own database."""
+    from comptoir.sla import policies
+
+    policies.forget()
+    yield
+    policies.forget()
+
+
 @pytest.fixture
 def desk(db: None) -> Desk:
     parish = OrganisationFactory(name="Paroisse Saint-Seurin", monthly_ticket_quota=20)

@@ -4,13 +4,16 @@ newsletter tool (000), an URGENT mail about an accounting program (001), a CMS s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from comptoir.accounts.models import Organisation, Tier, User
 from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Component, Group, Product
+from comptoir.sla import presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Channel, Severity, TicketType
@@ -59,6 +62,13 @@ class Login:
     description: str
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Hashed once for every demo login: ten slow hashes made the first `comptoir run` wait
+    # seconds. A shared salt costs nothing here, the password is printed at start.
+    return make_password(PASSWORD)
+
+
 def _user(username: str, first: str, last: str, role: str, **extra: object) -> User:
     user, created = User.objects.get_or_create(
         username=username,
@@ -71,7 +81,7 @@ def _user(username: str, first: str, last: str, role: str, **extra: object) -> U
         },
     )
     if created:
-        user.set_password(PASSWORD)
+        user.password = _password_hash()
         user.save(update_fields=["password"])
     return user
 
@@ -122,6 +132,9 @@ def load() -> list[Login]:
     ]
     facturation = Component.objects.get_or_create(product=gestpro, name="Facturation")[0]
     Component.objects.get_or_create(product=gestpro, name="Export comptable")
+
+    presets.procedure_000(spyrit_cal, [paroisse])
+    presets.procedure_003(editor_cal, [client])
 
     marie = _user("mariedupont", "Marie", "Dupont", User.Role.ORG_ADMIN, organisation=paroisse)
     pierre = _user("pierremartin", "Pierre", "Martin", User.Role.REQUESTER, organisation=paroisse)

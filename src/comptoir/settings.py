@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.catalog",
     "comptoir.tickets",
+    "comptoir.sla",
     "comptoir.portal",
     "comptoir.desk",
 ]
@@ -143,6 +144,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 STORAGES = {

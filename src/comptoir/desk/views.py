@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from comptoir.accounts.models import Tier
 from comptoir.catalog.models import Component, Group, Product
+from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.desk import forms as desk_forms
+from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
@@ -48,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-updated")
     page = selectors.queue(
         request.user,
-        filters={k: request.GET.get(k, "") for k in (*selectors.FILTERS, "q")},
+        filters={k: request.GET.get(k, "") for k in (*selectors.FILTERS, "q", "sla")},
         sort=sort,
         page=int(page_arg) if page_arg.isdigit() else 1,
     )
@@ -72,6 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ("created", _("Oldest")),
             ("priority", _("Priority")),
             ("-number", _("Number")),
+            ("due", _("SLA due soonest")),
         ],
     }
     template = "desk/_queue_rows.html" if request.htmx else "desk/queue.html"
@@ -102,7 +105,11 @@ def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) ->
 @staff_required
 def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _ticket_or_404(request, number)
-    return render(request, "desk/ticket.html", {"ticket": ticket, "forms": _action_forms(ticket)})
+    return render(
+        request,
+        "desk/ticket.html",
+        {"ticket": ticket, "forms": _action_forms(ticket), "clocks": clock_views(ticket, now=clock_now())},
+    )
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
@@ -175,7 +182,14 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
     ticket = _ticket_or_404(request, number)
     bound = {action: form} if action in ACTION_FORMS else {}
     return render(
-        request, "desk/ticket.html", {"ticket": ticket, "forms": _action_forms(ticket, bound)}, status=400
+        request,
+        "desk/ticket.html",
+        {
+            "ticket": ticket,
+            "forms": _action_forms(ticket, bound),
+            "clocks": clock_views(ticket, now=clock_now()),
+        },
+        status=400,
     )
 
 

@@ -9,9 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.portal.forms import NewTicketForm, ReplyForm
+from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
+from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Channel
 
 
@@ -25,6 +28,13 @@ def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool):  # type: 
         return selectors.ticket_for(request.user, number, **kwargs)
     except NotFound:
         raise Http404(_("No such ticket.")) from None
+
+
+def _ticket_context(ticket: Ticket, form: ReplyForm) -> dict[str, object]:
+    promised = [
+        c for c in clock_views(ticket, now=clock_now()) if c.show_to_requester and c.segment_is_current
+    ]
+    return {"ticket": ticket, "form": form, "promised": promised}
 
 
 @login_required
@@ -65,7 +75,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _ticket_or_404(request, number)
-    return render(request, "portal/ticket.html", {"ticket": ticket, "form": ReplyForm()})
+    return render(request, "portal/ticket.html", _ticket_context(ticket, ReplyForm()))
 
 
 @login_required
@@ -88,7 +98,7 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
             messages.success(request, _("Your answer has been sent."))
             return redirect("portal:ticket", number=number)
     ticket = _ticket_or_404(request, number)
-    return render(request, "portal/ticket.html", {"ticket": ticket, "form": form}, status=400)
+    return render(request, "portal/ticket.html", _ticket_context(ticket, form), status=400)
 
 
 @login_required

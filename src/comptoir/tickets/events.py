@@ -47,7 +47,8 @@ def created(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
 
 
 def replied(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
-    return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk})
+    by = "team" if actor.is_staff_member and actor.pk != ticket.requester_id else "requester"
+    return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk, "by": by})
 
 
 def note_added(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
@@ -103,6 +104,20 @@ def escalated(
             "group": [_group_ref(old_group), _group_ref(new_group)],
             "tier": [old_group.tier if old_group else None, new_group.tier],
         },
+    )
+
+
+def sla_alert(
+    ticket: Ticket, *, level: str, metric: str, due_at: datetime | None, at: datetime
+) -> TicketEvent:
+    kind = Kind.SLA_BREACHED if level == "breached" else Kind.SLA_WARNING
+    return _event(
+        ticket,
+        kind,
+        actor=None,
+        at=at,
+        public=False,
+        changes={"metric": metric, "due_at": due_at.isoformat() if due_at else None},
     )
 
 

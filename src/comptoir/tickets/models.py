@@ -70,6 +70,10 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Summary of the SLA clocks (kept by comptoir.sla.services) for the queue's
+    # "due soonest" sort and "breached" filter.
+    sla_due_at = models.DateTimeField(_("next SLA due time"), null=True, blank=True)
+    sla_breached = models.BooleanField(_("SLA breached"), default=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -83,6 +87,12 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
             models.Index(fields=["organisation", "-created_at"], name="ticket_org_idx"),
             models.Index(fields=["-updated_at"], name="ticket_updated_idx"),
+            models.Index(
+                fields=["sla_due_at"], name="ticket_sla_due_idx", condition=models.Q(sla_due_at__isnull=False)
+            ),
+            models.Index(
+                fields=["-updated_at"], name="ticket_breached_idx", condition=models.Q(sla_breached=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +180,8 @@ class TicketEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         REQUALIFIED = "requalified", _("Requalified")
         ESCALATED = "escalated", _("Escalated")
+        SLA_WARNING = "sla_warning", _("SLA target soon due")
+        SLA_BREACHED = "sla_breached", _("SLA target breached")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

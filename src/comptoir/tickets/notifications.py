@@ -85,7 +85,33 @@ def status_changed(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at)
 
 
+def sla_alert(
+    ticket: Ticket, clock: object, *, level: str, to: list[str], cc: list[str], at: datetime
+) -> OutboxMessage | None:
+    """SLA warning (a share of the target is used) or breach, to the team in French
+    (the desk's default language): one mail per clock and level."""
+    recipients = to or cc
+    if not recipients:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        ctx = {"ticket": ticket, "clock": clock, "level": level, "url": desk_url(ticket)}
+        subject = render_to_string("tickets/mail/sla_alert_subject.txt", ctx).strip()
+        body = render_to_string("tickets/mail/sla_alert_body.txt", ctx)
+    payload = {
+        "to": recipients,
+        "cc": cc if to else [],
+        "subject": f"[{ticket.reference}] {subject}",
+        "body": body,
+        "headers": {"X-Comptoir-Ticket": str(ticket.number), "Auto-Submitted": "auto-generated"},
+    }
+    return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
+
+
+def desk_url(ticket: Ticket) -> str:
+    return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("desk:ticket", args=[ticket.number])
+
+
 def assigned_to_you(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     if ticket.assignee is None:
         return None
-    return _mail("assigned", to=ticket.assignee, ticket=ticket, at=at)
+    return _mail("assigned", to=ticket.assignee, ticket=ticket, at=at, context={"desk_url": desk_url(ticket)})

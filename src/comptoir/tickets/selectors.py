@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
 from comptoir.core.errors import NotFound
+from comptoir.sla.models import SLAClock
 from comptoir.tickets.models import Attachment, Message, Ticket, TicketEvent
 from comptoir.tickets.permissions import check_can_view, visibility
 from comptoir.tickets.vocabulary import PRIORITY_RANK
@@ -34,6 +35,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "created": ("created_at", "pk"),
     "priority": (_priority_rank.asc(), "-updated_at", "-pk"),
     "-number": ("-number",),
+    "due": (F("sla_due_at").asc(nulls_last=True), "-pk"),
     "number": ("number",),
 }
 
@@ -80,6 +82,9 @@ def queue(user: User, *, filters: dict[str, str], sort: str = "-updated", page: 
             qs = qs.filter(group__isnull=True)
         elif value.isdigit():
             qs = qs.filter(**{f"{key}_id": int(value)})
+    if filters.get("sla") == "breached":
+        applied["sla"] = "breached"
+        qs = qs.filter(sla_breached=True)
     search = (filters.get("q") or "").strip()
     if search:
         applied["q"] = search
@@ -127,6 +132,7 @@ def ticket_for(user: User, number: int, *, with_conversation: bool = True) -> Ti
                 ),
             ),
             Prefetch("events", queryset=evts),
+            Prefetch("clocks", queryset=SLAClock.objects.select_related("policy")),
         )
     try:
         ticket = qs.get(number=number)

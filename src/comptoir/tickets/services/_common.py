@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
 from comptoir.core import outbox
 from comptoir.core.errors import ValidationError
 from comptoir.core.models import OutboxMessage
+from comptoir.sla import services as sla
 from comptoir.tickets.models import Ticket, TicketEvent
-
-if TYPE_CHECKING:
-    pass
 
 
 def lock(ticket: Ticket) -> Ticket:
@@ -32,11 +30,17 @@ def store(
     fields: Iterable[str],
     events: Iterable[TicketEvent],
     mails: Iterable[OutboxMessage | None] = (),
+    *,
+    at: datetime,
 ) -> None:
+    """Write the change: the events, the SLA clocks the new history implies, the ticket's
+    changed fields and the mails (as outbox rows), all in the caller's transaction."""
     fields = list(fields)
+    TicketEvent.objects.bulk_create(list(events))
+    if sla.refresh_clocks(ticket, at=at):
+        fields += ["sla_due_at", "sla_breached"]
     if fields:
         ticket.save(update_fields=fields)
-    TicketEvent.objects.bulk_create(list(events))
     rows = [m for m in mails if m is not None]
     if rows:
         outbox.enqueue(rows)

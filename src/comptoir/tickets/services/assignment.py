@@ -45,7 +45,7 @@ def assign(ticket: Ticket, *, to: User | None, by: User, at: datetime | None = N
         mails = []
         if to is not None and to.pk != by.pk:
             mails.append(notifications.assigned_to_you(ticket, at=at))
-        store(ticket, fields, [events.assigned(ticket, old=old, new=to, actor=by, at=at)], mails)
+        store(ticket, fields, [events.assigned(ticket, old=old, new=to, actor=by, at=at)], mails, at=at)
     return ticket
 
 
@@ -73,5 +73,5 @@ def take(ticket: Ticket, *, by: User, at: datetime | None = None) -> Ticket:
             ticket.status = lifecycle.OPEN
             fields.append("status")
             evts.append(events.status_changed(ticket, old=lifecycle.NEW, new=lifecycle.OPEN, actor=by, at=at))
-        store(ticket, fields, evts)
+        store(ticket, fields, evts, at=at)
     return ticket

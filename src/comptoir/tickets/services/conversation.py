@@ -83,7 +83,7 @@ def reply(
                 ticket.resolved_at = at
                 fields.append("resolved_at")
             evts.append(events.status_changed(ticket, old=old, new=new, actor=by, at=at))
-        store(ticket, fields, evts, mails)
+        store(ticket, fields, evts, mails, at=at)
     return message
 
 
@@ -103,5 +103,5 @@ def add_note(ticket: Ticket, *, by: User, body: str, at: datetime | None = None)
             created_at=at,
         )
         ticket.updated_at = at
-        store(ticket, ["updated_at"], [events.note_added(ticket, message, actor=by, at=at)])
+        store(ticket, ["updated_at"], [events.note_added(ticket, message, actor=by, at=at)], at=at)
     return message

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
+from comptoir.sla import services as sla
 from comptoir.tickets import events, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
-from comptoir.tickets.models import Message, Ticket
+from comptoir.tickets.models import Message, Ticket, TicketEvent
 from comptoir.tickets.numbering import next_number
-from comptoir.tickets.services._common import require_body, store
+from comptoir.tickets.services._common import require_body
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
 
 if TYPE_CHECKING:
@@ -78,6 +80,11 @@ def open_ticket(
             created_at=at,
             updated_at=at,
         )
+        created = events.created(ticket, actor=by, at=at)
+        # The clocks are planned before the insert so the ticket row carries its SLA
+        # summary at once: one INSERT each for ticket, message, event, clocks and mail.
+        clocks = sla.plan_for(ticket, [created], at=at)
+        sla.summarise(ticket, [state for _segment, _policy, state in clocks])
         ticket.save(force_insert=True)
         message = Message.objects.create(
             ticket=ticket,
@@ -90,11 +97,8 @@ def open_ticket(
         )
         if attachments:
             attach(ticket, message, attachments, at=at)
-        store(
-            ticket,
-            (),
-            [events.created(ticket, actor=by, at=at)],
-            [notifications.acknowledgement(ticket, at=at)],
-        )
+        TicketEvent.objects.bulk_create([created])
+        sla.write_clocks(ticket, clocks, new=True)
+        outbox.enqueue([m for m in [notifications.acknowledgement(ticket, at=at)] if m])
     ticket._first_message = message  # type: ignore[attr-defined]
     return ticket

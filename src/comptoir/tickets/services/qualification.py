@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, ValidationError
+from comptoir.sla import services as sla
 from comptoir.tickets import events, lifecycle
 from comptoir.tickets.models import Message, Ticket
 from comptoir.tickets.permissions import check_can_work
@@ -49,6 +50,8 @@ def requalify(
         ticket = lock(ticket)
         if ticket.status == lifecycle.CLOSED:
             raise InvalidTransition(_("This ticket is closed."))
+        history = list(ticket.events.order_by("at", "pk"))
+        policy_before = sla.policy_name(sla.plan_for(ticket, history, at=at))
         changes: dict[str, list[object]] = {}
         for field, value in wanted.items():
             if value is not _UNSET and getattr(ticket, field) != value:
@@ -73,11 +76,17 @@ def requalify(
                 setattr(ticket, field, value)
         if not changes:
             return ticket
+        # Procedure 003: a requalified ticket is measured against the policy it now matches,
+        # from its original start; the history says so.
+        policy_after = sla.policy_name(sla.plan_for(ticket, history, at=at))
+        if policy_after != policy_before:
+            changes["sla_policy"] = [policy_before, policy_after]
         ticket.updated_at = at
         store(
             ticket,
-            [*changes, "updated_at"],
+            [*(f for f in changes if f != "sla_policy"), "updated_at"],
             [events.requalified(ticket, changes=changes, actor=by, at=at, reason=reason)],
+            at=at,
         )
     return ticket
 
@@ -129,5 +138,6 @@ def escalate(
                 ),
                 events.note_added(ticket, note, actor=by, at=at),
             ],
+            at=at,
         )
     return ticket

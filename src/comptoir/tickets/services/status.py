@@ -67,5 +67,6 @@ def change_status(
             fields,
             [events.status_changed(ticket, old=old, new=to, actor=by, at=at, reason=reason.strip())],
             [notifications.status_changed(ticket, at=at)],
+            at=at,
         )
     return ticket

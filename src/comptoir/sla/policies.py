@@ -1,0 +1,93 @@
+"""Loading SLA policies and their calendars, cached per process.
+
+Policies change rarely and are read on every ticket change, so they are kept in memory for
+``TTL`` seconds (changes made in the admin apply at once in that process and within
+``TTL`` elsewhere); ``forget()`` drops the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from comptoir.calendars import BusinessCalendar
+from comptoir.sla.clocks import Clockwork, Target, WallClock
+from comptoir.sla.matching import Conditions, Policy
+
+TTL = 30.0
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+WALL_CLOCK = WallClock()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    policies: tuple[Policy, ...]
+    calendars: dict[int, BusinessCalendar]
+    organisation_calendars: dict[int, int]
+    business: dict[tuple[int, str], bool]  # (policy id, metric) -> counted in business time
+
+    def clock_for(self, policy: Policy, organisation_id: int | None, metric: str) -> Clockwork:
+        if not self.business.get((policy.id, metric), True):
+            return WALL_CLOCK
+        calendar_id = policy.calendar_id or self.organisation_calendars.get(organisation_id or 0)
+        if calendar_id is None:
+            return WALL_CLOCK
+        return self.calendars[calendar_id]
+
+
+def forget() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def catalogue() -> Catalogue:
+    with _lock:
+        cached = _cache.get("catalogue")
+        if cached is not None and time.monotonic() - float(_cache["loaded"]) < TTL:  # type: ignore[arg-type]
+            return cached  # type: ignore[return-value]
+    loaded = _load()
+    with _lock:
+        _cache["catalogue"], _cache["loaded"] = loaded, time.monotonic()
+    return loaded
+
+
+def _load() -> Catalogue:
+    from comptoir.accounts.models import Organisation
+    from comptoir.calendars.models import Calendar
+    from comptoir.sla.models import SLAPolicy
+
+    rows = SLAPolicy.objects.filter(is_active=True).prefetch_related(
+        "targets", "organisations", "products", "groups"
+    )
+    policies, business = [], {}
+    for row in rows:
+        targets = []
+        for t in row.targets.all():
+            targets.append(Target(metric=t.metric, duration=t.duration, warn_share=t.warn_percent / 100))
+            business[(row.pk, t.metric)] = t.business_time
+        policies.append(
+            Policy(
+                id=row.pk,
+                name=row.name,
+                conditions=Conditions(
+                    organisations=frozenset(o.pk for o in row.organisations.all()),
+                    types=frozenset(row.types),
+                    severities=frozenset(row.severities),
+                    priorities=frozenset(row.priorities),
+                    products=frozenset(p.pk for p in row.products.all()),
+                    channels=frozenset(row.channels),
+                    groups=frozenset(g.pk for g in row.groups.all()),
+                    tiers=frozenset(row.tiers),
+                ),
+                targets=tuple(targets),
+                pause_on_hold=row.pause_on_hold,
+                calendar_id=row.calendar_id,
+                show_to_requester=row.show_to_requester,
+            )
+        )
+    org_calendars = dict(Organisation.objects.filter(calendar__isnull=False).values_list("pk", "calendar_id"))
+    calendars = {c.pk: BusinessCalendar.from_spec(c.spec) for c in Calendar.objects.all()}
+    return Catalogue(tuple(policies), calendars, org_calendars, business)

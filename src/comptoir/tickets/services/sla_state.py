@@ -1,0 +1,68 @@
+"""What the SLA scan records on tickets: breach and warning alerts (history and mail) and
+the tickets' SLA summary, in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Min, OuterRef, Subquery
+
+from comptoir.accounts.models import User
+from comptoir.core import outbox
+from comptoir.tickets import events, notifications
+from comptoir.tickets.models import Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from comptoir.sla.models import SLAClock
+
+
+def refresh_summaries(ticket_ids: Sequence[int]) -> None:
+    """Recompute ``sla_due_at`` / ``sla_breached`` of these tickets from their clocks."""
+    from comptoir.sla.models import SLAClock
+
+    running = (
+        SLAClock.objects.filter(ticket=OuterRef("pk"), state=SLAClock.State.RUNNING)
+        .values("ticket")
+        .annotate(due=Min("due_at"))
+        .values("due")
+    )
+    Ticket.objects.filter(pk__in=ticket_ids).update(sla_due_at=Subquery(running))
+    Ticket.objects.filter(pk__in=ticket_ids, clocks__state=SLAClock.State.BREACHED).update(sla_breached=True)
+
+
+def record_alerts(clocks: Sequence[SLAClock], *, level: str, at: datetime) -> None:
+    """One history line and one mail per clock and level: to the assignee, else the
+    group's members, with the supervisors in copy. ``clocks`` come with their ticket,
+    its assignee and group loaded."""
+    if not clocks:
+        return
+    supervisors = list(
+        User.objects.filter(role__in=[User.Role.SUPERVISOR], is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    group_ids = {c.ticket.group_id for c in clocks if c.ticket.assignee_id is None and c.ticket.group_id}
+    members: dict[int, list[str]] = defaultdict(list)
+    for group_id, email in (
+        User.objects.filter(support_groups__in=group_ids, is_active=True)
+        .exclude(email="")
+        .values_list("support_groups", "email")
+    ):
+        members[group_id].append(email)
+    history: list[TicketEvent] = []
+    mails = []
+    for clock in clocks:
+        ticket = clock.ticket
+        history.append(events.sla_alert(ticket, level=level, metric=clock.metric, due_at=clock.due_at, at=at))
+        if ticket.assignee_id and ticket.assignee and ticket.assignee.email:
+            to = [ticket.assignee.email]
+        else:
+            to = members.get(ticket.group_id or 0, [])
+        mail = notifications.sla_alert(ticket, clock, level=level, to=to, cc=supervisors, at=at)
+        if mail is not None:
+            mails.append(mail)
+    TicketEvent.objects.bulk_create(history, batch_size=2000)
+    outbox.enqueue(mails)

@@ -14,7 +14,7 @@ STAFF_ROLES = ["agent", "supervisor", "admin"]
 
 
 class ReplyForm(AttachmentsMixin):
-    body = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(label=_("Public reply"), widget=forms.Textarea(attrs={"rows": 5}))
     set_status = forms.ChoiceField(
         label=_("Then set the status to"),
         choices=[

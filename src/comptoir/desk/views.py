@@ -139,7 +139,7 @@ def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
         return _("Note added.")
     if action == "take":
         services.take(ticket, by=user)
-        return _("The ticket is yours.")
+        return _("You have taken this ticket.")
     if action == "assign":
         services.assign(ticket, to=data["assignee"], by=user)
         return _("Assignment saved.")

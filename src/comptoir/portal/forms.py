@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.catalog.models import Component, Product
@@ -30,8 +32,10 @@ class MultipleFileField(forms.FileField):
 class AttachmentsMixin(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
-        help_text=_("Screenshots, documents… (up to %(limit)s each)")
-        % {"limit": filesizeformat(settings.COMPTOIR_MAX_ATTACHMENT_BYTES)},
+        help_text=format_lazy(
+            _("Screenshots, documents… (up to {limit} each)"),
+            limit=lazy(filesizeformat, str)(settings.COMPTOIR_MAX_ATTACHMENT_BYTES),
+        ),
     )
 
     def incoming_files(self) -> list[IncomingFile]:

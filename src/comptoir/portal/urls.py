@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.portal import views
+from comptoir.portal import files, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/reply/", views.reply, name="reply"),
     path("tickets/<int:number>/status/", views.set_status, name="status"),
+    path("files/<int:pk>/<str:filename>", files.attachment, name="attachment"),
 ]

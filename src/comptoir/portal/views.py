@@ -27,7 +27,7 @@ def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool):  # type: 
     try:
         return selectors.ticket_for(request.user, number, **kwargs)
     except NotFound:
-        raise Http404(_("No such ticket.")) from None
+        raise Http404(_("No such request.")) from None
 
 
 def _ticket_context(ticket: Ticket, form: ReplyForm) -> dict[str, object]:

@@ -99,7 +99,7 @@ class SLATarget(models.Model):
     business_time = models.BooleanField(
         _("in business hours"), default=True, help_text=_("Unticked: plain elapsed time.")
     )
-    warn_percent = models.PositiveSmallIntegerField(_("warn at (% of the target)"), default=75)
+    warn_percent = models.PositiveSmallIntegerField(_("warn at (percentage of the target)"), default=75)
 
     class Meta:
         verbose_name = _("SLA target")

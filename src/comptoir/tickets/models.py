@@ -180,7 +180,7 @@ class TicketEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         REQUALIFIED = "requalified", _("Requalified")
         ESCALATED = "escalated", _("Escalated")
-        SLA_WARNING = "sla_warning", _("SLA target soon due")
+        SLA_WARNING = "sla_warning", _("SLA target due soon")
         SLA_BREACHED = "sla_breached", _("SLA target breached")
 
     ticket = models.ForeignKey(

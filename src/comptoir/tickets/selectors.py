@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import NotFound
 from comptoir.sla.models import SLAClock
@@ -137,6 +138,6 @@ def ticket_for(user: User, number: int, *, with_conversation: bool = True) -> Ti
     try:
         ticket = qs.get(number=number)
     except Ticket.DoesNotExist:
-        raise NotFound("No such ticket.") from None
+        raise NotFound(_("No such ticket.")) from None
     check_can_view(user, ticket)
     return ticket

@@ -29,7 +29,7 @@ class Priority(models.TextChoices):
 class Status(models.TextChoices):
     NEW = "new", pgettext_lazy("status", "New")
     OPEN = "open", pgettext_lazy("status", "Open")
-    PENDING = "pending", pgettext_lazy("status", "Waiting for you")
+    PENDING = "pending", pgettext_lazy("status", "Waiting on requester")
     ON_HOLD = "on_hold", pgettext_lazy("status", "On hold")
     RESOLVED = "resolved", pgettext_lazy("status", "Resolved")
     CLOSED = "closed", pgettext_lazy("status", "Closed")
@@ -43,5 +43,11 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     FORM = "form", _("Contact form")
 
+
+# What requesters read for a status, where it differs from the team's word.
+REQUESTER_STATUS_LABELS = {
+    Status.NEW: pgettext_lazy("status for requester", "Received"),
+    Status.PENDING: pgettext_lazy("status for requester", "Waiting for your answer"),
+}
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}

@@ -16,6 +16,7 @@ Each (country, subdivision, year) is computed once per process and kept as a fro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,16 +24,19 @@ from functools import cache, lru_cache
 
 from comptoir.calendars.engine.errors import CalendarSpecError
 
-# The library is imported on first use: it takes tens of milliseconds to import and most
-# processes (every Django command) import this package without computing business time.
+# `holidays` (and importlib.metadata) are imported on first use, inside the functions: they
+# take tens of milliseconds to import, and most processes (every Django command) import
+# this package without ever computing business time.
 
 
 @cache
 def _library() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import version  # deferred, see the note at the top
 
     return f"holidays {version('holidays')}"
 
+
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2,3}$")
 
 # Names the library accepts only with a DeprecationWarning (or not at all) that integrators
 # still use; keyed by (country, lower-cased name).
@@ -56,19 +60,17 @@ class _CountryCodes:
     listing: str  # for error messages
 
 
-@cache
-def _supported_countries() -> dict[str, str]:
-    """Lower-cased alpha-2/alpha-3 code -> the code as the library spells it."""
-    import holidays
-
-    return {code.lower(): code for code in holidays.list_supported_countries()}
-
-
 @lru_cache(maxsize=512)
-def _country_codes(code: str) -> _CountryCodes:
-    import holidays
+def _country_codes(code: str) -> _CountryCodes | None:
+    """The subdivisions of country ``code`` (upper case), or None if the library lacks it."""
+    import holidays  # deferred, see the note at the top
 
-    entity = holidays.country_holidays(code)
+    # Asking for the country is much cheaper than holidays.list_supported_countries(),
+    # which imports every country module.
+    try:
+        entity = holidays.country_holidays(code)
+    except NotImplementedError:
+        return None
     country = str(entity.country)
     names: dict[str, str] = {}
     aliases: list[str] = []
@@ -104,14 +106,14 @@ def resolve_source(value: object, field: str = "holidays") -> HolidaySource | No
     country = value.get("country")
     if not isinstance(country, str) or not country.strip():
         raise CalendarSpecError(f"{field}.country", f"expected a country code such as 'FR', got {country!r}")
-    library_code = _supported_countries().get(country.strip().lower())
-    if library_code is None:
+    code = country.strip().upper()
+    codes = _country_codes(code) if _COUNTRY_CODE.match(code) else None
+    if codes is None:
         raise CalendarSpecError(
             f"{field}.country",
             f"unknown country {country!r} for {_library()} "
             "(use an ISO 3166 code the library supports, e.g. FR, BE)",
         )
-    codes = _country_codes(library_code)
     subdivision = value.get("subdivision")
     if subdivision is None:
         return HolidaySource(codes.country, None)
@@ -133,7 +135,7 @@ def resolve_source(value: object, field: str = "holidays") -> HolidaySource | No
 @lru_cache(maxsize=4096)
 def holiday_dates(source: HolidaySource, year: int) -> frozenset[date]:
     """The public holidays of ``source`` in ``year`` (computed once per process)."""
-    import holidays
+    import holidays  # deferred, see the note at the top
 
     entity = holidays.country_holidays(source.country, subdiv=source.subdivision, years=year)
     return frozenset(entity.keys())

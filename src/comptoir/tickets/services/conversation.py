@@ -43,7 +43,7 @@ def reply(
     with transaction.atomic():
         ticket = lock(ticket)
         if ticket.status == lifecycle.CLOSED:
-            raise InvalidTransition(_("This ticket is closed. Please open a new ticket."))
+            raise InvalidTransition(_("This request is closed. Please open a new request."))
         message = Message.objects.create(
             ticket=ticket,
             author=by,

@@ -5,7 +5,7 @@ Procedure 002: a ticket waiting on the requester closes after 5 business days of
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,8 +30,10 @@ PHONE = BusinessCalendar.from_spec(
 )
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+def paris(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=PARIS)
 
 
 def test_five_business_days_from_a_friday_skip_the_weekend_and_armistice() -> None:
@@ -73,3 +75,10 @@ def test_negative_or_non_integer_days_are_refused() -> None:
         OFFICE.add_business_days(paris(2026, 11, 24, 10), -1)
     with pytest.raises(TypeError):
         OFFICE.add_business_days(paris(2026, 11, 24, 10), 1.5)  # type: ignore[arg-type]
+
+
+def test_keeps_the_local_time_across_a_dst_change() -> None:
+    # Clocks go forward on Sunday 29 March 2026: 10:00 stays 10:00, one hour less of UTC.
+    due = OFFICE.add_business_days(paris(2026, 3, 27, 10), 1)
+    assert due == paris(2026, 3, 30, 10)
+    assert due.utcoffset() == timedelta(hours=2)

@@ -25,8 +25,10 @@ def calendar(zone: str, **week: list[str]) -> BusinessCalendar:
     return BusinessCalendar.from_spec({"timezone": zone, "week": week})
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
 
 
 def whole_day(cal: BusinessCalendar, midnight: datetime) -> timedelta:

@@ -28,8 +28,10 @@ VENDOR_PHONE = BusinessCalendar.from_spec(
 )
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+def paris(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=PARIS)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,8 +29,10 @@ OFFICE = BusinessCalendar.from_spec(
 NEVER_OPEN = BusinessCalendar.from_spec({"timezone": "Europe/Paris", "week": {}})
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+def paris(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=PARIS)
 
 
 def test_zero_duration_at_a_closed_instant_is_the_start_itself() -> None:
@@ -124,3 +128,18 @@ def test_calendars_are_values() -> None:
     assert hash(again) == hash(OFFICE)
     assert again != NEVER_OPEN
     assert OFFICE.zone == PARIS
+
+
+def test_engine_imports_no_django() -> None:
+    """The engine is pure: importing and using it loads no Django module."""
+    script = (
+        "import sys; from datetime import UTC, datetime, timedelta; "
+        "from comptoir.calendars import BusinessCalendar; "
+        "cal = BusinessCalendar.from_spec({'timezone': 'UTC', 'week': {'mon': ['09:00-17:00']}, "
+        "'holidays': {'country': 'FR'}}); cal.add(datetime.now(UTC), timedelta(hours=9)); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'django'))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

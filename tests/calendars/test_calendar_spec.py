@@ -29,7 +29,7 @@ FULL_SPEC: dict[str, Any] = {
 
 
 def with_changes(**changes: Any) -> dict[str, Any]:
-    spec = json.loads(json.dumps(FULL_SPEC))
+    spec: dict[str, Any] = json.loads(json.dumps(FULL_SPEC))
     spec.update(changes)
     return spec
 

@@ -176,6 +176,10 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
             messages.error(request, exc.message)
         else:
             messages.success(request, done)
+            # Escalating, or handing over a ticket one only saw as its holder, can take it
+            # out of the agent's sight: back to the queue, not to a page that answers 404.
+            if not selectors.visible_tickets(request.user).filter(number=number).exists():
+                return redirect("desk:queue")
             return redirect("desk:ticket", number=number)
     else:
         messages.error(request, _("Please correct the form below."))

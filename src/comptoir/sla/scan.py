@@ -20,8 +20,8 @@ _RELATED = ("ticket", "ticket__assignee", "ticket__group")
 
 
 def mark_breaches(*, at: datetime | None = None, batch: int = BATCH) -> int:
-    """Running clocks whose due time has passed become breached; every breached clock not
-    yet notified (found by this scan, or by a recomputation) is notified once."""
+    """Running clocks whose due time has passed become breached and are notified; clocks
+    found breached by a recomputation (an answer given late) are notified too, once."""
     at = at or clock_now()
     marked = 0
     while True:

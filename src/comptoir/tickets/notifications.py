@@ -7,6 +7,7 @@ the recipient's language; the Message-ID carries the ticket so replies thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from comptoir.core.models import OutboxMessage
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
+    from comptoir.sla.models import SLAClock
     from comptoir.tickets.models import Message, Ticket
 
 
@@ -85,26 +87,40 @@ def status_changed(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at)
 
 
+SLA_DIGEST_LINES = 200
+
+
 def sla_alert(
-    ticket: Ticket, clock: object, *, level: str, to: list[str], cc: list[str], at: datetime
+    clocks: Sequence[SLAClock], *, level: str, to: list[str], cc: list[str], at: datetime
 ) -> OutboxMessage | None:
-    """SLA warning (a share of the target is used) or breach, to the team in French
-    (the desk's default language): one mail per clock and level."""
+    """SLA warnings (a share of the target used) or breaches for one set of recipients, in
+    the desk's language: one mail naming the ticket when there is one, else a digest."""
     recipients = to or cc
-    if not recipients:
+    if not recipients or not clocks:
         return None
+    first = clocks[0].ticket
     with translation.override(settings.LANGUAGE_CODE):
-        ctx = {"ticket": ticket, "clock": clock, "level": level, "url": desk_url(ticket)}
+        ctx = {
+            "clocks": clocks[:SLA_DIGEST_LINES],
+            "more": max(len(clocks) - SLA_DIGEST_LINES, 0),
+            "count": len(clocks),
+            "ticket": first,
+            "level": level,
+            "url": desk_url(first),
+            "queue_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("desk:queue") + "?sla=breached",
+        }
         subject = render_to_string("tickets/mail/sla_alert_subject.txt", ctx).strip()
         body = render_to_string("tickets/mail/sla_alert_body.txt", ctx)
+    single = len(clocks) == 1
     payload = {
         "to": recipients,
         "cc": cc if to else [],
-        "subject": f"[{ticket.reference}] {subject}",
+        "subject": f"[{first.reference}] {subject}" if single else subject,
         "body": body,
-        "headers": {"X-Comptoir-Ticket": str(ticket.number), "Auto-Submitted": "auto-generated"},
+        "headers": {"Auto-Submitted": "auto-generated"}
+        | ({"X-Comptoir-Ticket": str(first.number)} if single else {}),
     }
-    return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
+    return outbox.build("mail", payload, at=at, ticket_id=first.pk if single else None)
 
 
 def desk_url(ticket: Ticket) -> str:

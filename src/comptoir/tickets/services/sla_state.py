@@ -34,35 +34,41 @@ def refresh_summaries(ticket_ids: Sequence[int]) -> None:
 
 
 def record_alerts(clocks: Sequence[SLAClock], *, level: str, at: datetime) -> None:
-    """One history line and one mail per clock and level: to the assignee, else the
-    group's members, with the supervisors in copy. ``clocks`` come with their ticket,
-    its assignee and group loaded."""
+    """One history line per clock and level, and one mail per set of recipients listing
+    their tickets (a burst of breaches makes one digest, not thousands of mails): to the
+    assignee, else the group's members, with the supervisors in copy. ``clocks`` come with
+    their ticket, its assignee and group loaded."""
     if not clocks:
         return
     supervisors = list(
-        User.objects.filter(role__in=[User.Role.SUPERVISOR], is_active=True)
+        User.objects.filter(role=User.Role.SUPERVISOR, is_active=True)
         .exclude(email="")
+        .order_by("email")
         .values_list("email", flat=True)
     )
     group_ids = {c.ticket.group_id for c in clocks if c.ticket.assignee_id is None and c.ticket.group_id}
     members: dict[int, list[str]] = defaultdict(list)
-    for group_id, email in (
+    rows = (
         User.objects.filter(support_groups__in=group_ids, is_active=True)
         .exclude(email="")
+        .order_by("email")
         .values_list("support_groups", "email")
-    ):
+    )
+    for group_id, email in rows:
         members[group_id].append(email)
     history: list[TicketEvent] = []
-    mails = []
+    by_recipients: dict[tuple[str, ...], list[SLAClock]] = defaultdict(list)
     for clock in clocks:
         ticket = clock.ticket
         history.append(events.sla_alert(ticket, level=level, metric=clock.metric, due_at=clock.due_at, at=at))
         if ticket.assignee_id and ticket.assignee and ticket.assignee.email:
-            to = [ticket.assignee.email]
+            to: tuple[str, ...] = (ticket.assignee.email,)
         else:
-            to = members.get(ticket.group_id or 0, [])
-        mail = notifications.sla_alert(ticket, clock, level=level, to=to, cc=supervisors, at=at)
-        if mail is not None:
-            mails.append(mail)
+            to = tuple(members.get(ticket.group_id or 0, []))
+        by_recipients[to].append(clock)
     TicketEvent.objects.bulk_create(history, batch_size=2000)
-    outbox.enqueue(mails)
+    mails = [
+        notifications.sla_alert(group, level=level, to=list(to), cc=supervisors, at=at)
+        for to, group in by_recipients.items()
+    ]
+    outbox.enqueue([m for m in mails if m is not None])

@@ -10,12 +10,14 @@ comptoir manage ARGS...               any Django management command
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _django() -> None:
@@ -48,7 +50,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         from comptoir import demo
 
         logins = demo.load()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "comptoir.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     env.setdefault("COMPTOIR_BASE_URL", f"http://{ns.host}:{ns.port}")
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
@@ -106,6 +108,89 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the mail and tries again later
+
+
+def _read_inputs(paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    if not paths or list(paths) == ["-"]:
+        return [("-", sys.stdin.buffer.read())]
+    return [(p, Path(p).read_bytes()) for p in paths]
+
+
+def cmd_mail_ingest(ns: argparse.Namespace) -> int:
+    """Store and process mails from files or standard input (MTA pipes, replays)."""
+    _django()
+    from comptoir.mail.inbound.pipeline import TemporaryFailure, receive
+    from comptoir.mail.models import InboundMail, Mailbox
+
+    mailbox = None
+    if ns.mailbox:
+        mailbox = Mailbox.objects.filter(address__iexact=ns.mailbox).first()
+        if mailbox is None:
+            print(f"comptoir: no mailbox {ns.mailbox!r}", file=sys.stderr)
+            return 2
+    else:
+        active = list(Mailbox.objects.filter(is_active=True)[:2])
+        mailbox = active[0] if len(active) == 1 else None
+    code = 0
+    for name, raw in _read_inputs(ns.files):
+        try:
+            outcome = receive(raw, source=InboundMail.Source.PIPE, mailbox=mailbox)
+        except TemporaryFailure as exc:
+            print(f"comptoir: {name}: temporary failure, try again later: {exc}", file=sys.stderr)
+            return EX_TEMPFAIL
+        if ns.json:
+            print(json.dumps({"file": name, **outcome.as_dict()}, ensure_ascii=False))
+        else:
+            ticket = f" #{outcome.ticket_number}" if outcome.ticket_number else ""
+            reason = f": {outcome.reason}" if outcome.reason else ""
+            print(f"{name}: {outcome.status}{ticket}{reason}")
+        if outcome.status == "quarantined":
+            code = 1
+    return code
+
+
+def cmd_mail_parse(ns: argparse.Namespace) -> int:
+    """Print what the pipeline sees in a mail, storing nothing."""
+    _django()
+    from django.conf import settings
+
+    from comptoir.mail.inspect import as_text, describe
+    from comptoir.mail.parsing import ParseError, parse
+
+    for name, raw in _read_inputs(ns.files):
+        try:
+            mail = parse(raw, max_attachment_bytes=settings.COMPTOIR_MAX_ATTACHMENT_BYTES)
+        except ParseError as exc:
+            print(f"comptoir: {name}: not a readable e-mail: {exc}", file=sys.stderr)
+            return 1
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
+        info = describe(mail, domain=domain)
+        print(json.dumps(info, ensure_ascii=False, indent=2) if ns.json else as_text(info))
+    return 0
+
+
+def cmd_mail_poll(ns: argparse.Namespace) -> int:
+    """Read every IMAP mailbox once (the task consumer does it every minute)."""
+    _django()
+    from comptoir.mail.inbound.imap import poll_all
+
+    failed = 0
+    for report in poll_all():
+        print(f"{report.mailbox}: {report.read} read" + (f", error: {report.error}" if report.error else ""))
+        failed += bool(report.error)
+    return EX_TEMPFAIL if failed else 0
+
+
+def cmd_mail_lmtp(ns: argparse.Namespace) -> int:
+    """Receive mail from an MTA over LMTP until stopped."""
+    _django()
+    from comptoir.mail.inbound.lmtp import run_forever
+
+    run_forever(ns.host, ns.port)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
@@ -126,6 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("manage", help="run any Django management command: comptoir manage ARGS...")
+    mail = sub.add_parser("mail", help="the e-mail channel: ingest, parse, poll, lmtp").add_subparsers(
+        dest="mail_command", metavar="MAIL_COMMAND", required=True
+    )
+    ingest = mail.add_parser(
+        "ingest", help="store and process mails from files or stdin (exit 75: retry later)"
+    )
+    ingest.add_argument("files", nargs="*", metavar="FILE", help="mail files, or - for standard input")
+    ingest.add_argument("--json", action="store_true", help="one JSON object per mail")
+    ingest.add_argument("--mailbox", help="the address the mail was sent to (default: the only mailbox)")
+    ingest.set_defaults(func=cmd_mail_ingest)
+    parse = mail.add_parser("parse", help="show what Comptoir sees in a mail, storing nothing")
+    parse.add_argument("files", nargs="*", metavar="FILE", help="mail files, or - for standard input")
+    parse.add_argument("--json", action="store_true")
+    parse.set_defaults(func=cmd_mail_parse)
+    mail.add_parser("poll", help="read every IMAP mailbox once").set_defaults(func=cmd_mail_poll)
+    lmtp = mail.add_parser("lmtp", help="receive mail from an MTA over LMTP")
+    lmtp.add_argument("--host", default="127.0.0.1")
+    lmtp.add_argument("--port", type=int, default=8024)
+    lmtp.set_defaults(func=cmd_mail_lmtp)
     ns = parser.parse_args(argv)
     return int(ns.func(ns))
 

@@ -32,9 +32,15 @@ def _secret_key() -> str:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production (COMPTOIR_ENV=production).")
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Created exclusively and private from the start: two processes starting together
+        # on a new install agree on one key, and no one else can read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -62,6 +68,7 @@ INSTALLED_APPS = [
     "comptoir.catalog",
     "comptoir.tickets",
     "comptoir.sla",
+    "comptoir.mail",
     "comptoir.portal",
     "comptoir.desk",
 ]

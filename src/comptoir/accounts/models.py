@@ -34,6 +34,12 @@ class Organisation(models.Model):
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    email_domains = models.CharField(
+        _("e-mail domains"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated: unknown senders from these domains join this organisation."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -52,6 +52,12 @@ class Product(models.Model):
         related_name="+",
         help_text=_("New tickets about this product go to this group."),
     )
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated names people use for it in mail subjects."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

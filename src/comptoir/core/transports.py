@@ -38,6 +38,9 @@ class Transport:
         raise NotImplementedError
 
 
+SETUP_ERRORS = {530, 534, 535, 538}
+
+
 class MailTransport(Transport):
     """Sends ``{"to": [...], "subject", "body", "headers": {}, "from"?}`` through the
     configured mailer (``settings.MAILERS``: SMTP in production, ./var/mail files by default)."""
@@ -59,6 +62,10 @@ class MailTransport(Transport):
                 raise PermanentDeliveryError(str(exc)) from exc
             raise TransientDeliveryError(str(exc)) from exc
         except smtplib.SMTPResponseException as exc:
+            # Refusals caused by our own set-up (login, TLS, sender address) last only until
+            # an administrator fixes it: keep the mail and retry, do not give it up.
+            if isinstance(exc, smtplib.SMTPSenderRefused) or exc.smtp_code in SETUP_ERRORS:
+                raise TransientDeliveryError(str(exc)) from exc
             if 500 <= exc.smtp_code < 600:
                 raise PermanentDeliveryError(str(exc)) from exc
             raise TransientDeliveryError(str(exc)) from exc

@@ -67,7 +67,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "components": Component.objects.select_related("product"),
         "groups": Group.objects.all(),
         "tiers": Tier.values,
-        "agents": desk_forms.AssignForm.base_fields["assignee"].queryset,  # type: ignore[attr-defined]
+        # A copy: evaluating the form class's own queryset would cache its rows for the
+        # life of the process (agents added or deactivated since would not show).
+        "agents": desk_forms.AssignForm.base_fields["assignee"].queryset.all(),  # type: ignore[attr-defined]
         "sorts": [
             ("-updated", _("Last updated")),
             ("-created", _("Newest")),

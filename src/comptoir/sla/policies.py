@@ -38,6 +38,15 @@ class Catalogue:
         return self.calendars[calendar_id]
 
 
+def organisation_calendar(organisation_id: int | None) -> BusinessCalendar | None:
+    """The business calendar of an organisation's contract, if it has one."""
+    if organisation_id is None:
+        return None
+    cat = catalogue()
+    calendar_id = cat.organisation_calendars.get(organisation_id)
+    return cat.calendars.get(calendar_id) if calendar_id is not None else None
+
+
 def forget() -> None:
     with _lock:
         _cache.clear()

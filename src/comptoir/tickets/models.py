@@ -64,6 +64,36 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
     )
     is_urgent = models.BooleanField(_("urgent"), default=False)
+    urgent_review = models.BooleanField(
+        _("urgency to review"),
+        default=False,
+        help_text=_("Marked URGENT beyond the requester's allowance: an agent decides."),
+    )
+    mailbox = models.ForeignKey(
+        "mail.Mailbox",
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    mail_thread_id = models.CharField(
+        _("Message-ID of the first mail"),
+        max_length=255,
+        blank=True,
+        help_text=_("Our mails refer to it so the requester's mail client keeps one thread."),
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("followers"), blank=True, related_name="followed_tickets"
+    )
+    linked_to = models.ForeignKey(
+        "self",
+        verbose_name=_("follows up on"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)

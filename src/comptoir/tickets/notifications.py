@@ -51,22 +51,40 @@ def _mail(
         ctx = {"ticket": ticket, "recipient": to, "url": ticket_url(ticket), **(context or {})}
         subject = render_to_string(f"tickets/mail/{template}_subject.txt", ctx).strip()
         body = render_to_string(f"tickets/mail/{template}_body.txt", ctx)
+    headers = {
+        "Message-ID": message_id(ticket),
+        "X-Comptoir-Ticket": str(ticket.number),
+        "Auto-Submitted": "auto-replied" if template in AUTO_REPLIES else "auto-generated",
+    }
+    if template == "reply":
+        del headers["Auto-Submitted"]  # a person wrote it: the requester's client may answer
+    if ticket.mail_thread_id:
+        # The requester's mail client keeps our mails in the thread of their first mail.
+        headers["In-Reply-To"] = headers["References"] = f"<{ticket.mail_thread_id}>"
+    if ticket.mailbox_id and ticket.mailbox:
+        headers["Reply-To"] = ticket.mailbox.address
     payload = {
         "to": [to.email],
         "subject": f"[{ticket.reference}] {subject}",
         "body": body,
-        "headers": {
-            "Message-ID": message_id(ticket),
-            "X-Comptoir-Ticket": str(ticket.number),
-            "Auto-Submitted": "auto-generated" if template != "reply" else "auto-replied",
-        },
+        "headers": headers,
     }
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
 
 
+AUTO_REPLIES = {"acknowledgement", "refused", "closed_follow_up", "urgent_downgraded"}
+
+
 def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
-    """Procedure 001: an automatic reply with a link to follow the ticket."""
-    return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at)
+    """Procedure 001: an automatic reply with a link to follow the ticket; outside business
+    hours it says when the team will be back (the organisation's calendar)."""
+    from comptoir.sla.policies import organisation_calendar
+
+    calendar = organisation_calendar(ticket.organisation_id)
+    back_at = None
+    if calendar is not None and not calendar.is_open(at):
+        back_at = calendar.next_opening(at)
+    return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at, context={"back_at": back_at})
 
 
 def agent_replied(ticket: Ticket, message: Message, *, at: datetime) -> OutboxMessage | None:

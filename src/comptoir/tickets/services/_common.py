@@ -18,8 +18,10 @@ def lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock: two agents acting at once on one ticket (take,
     status change) are serialised, and each decides on the state the other left."""
     locked = (
-        Ticket.objects.select_for_update()
-        .select_related("group", "requester", "organisation")
+        # of=("self",): only the ticket row is locked (PostgreSQL refuses to lock the
+        # nullable side of the joins that come along for reading).
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("group", "requester", "organisation", "mailbox")
         .get(pk=ticket.pk)
     )
     return locked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, Tic
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
     from comptoir.catalog.models import Component, Group, Product
+    from comptoir.mail.models import Mailbox
 
 
 def open_ticket(
@@ -40,12 +42,22 @@ def open_ticket(
     is_urgent: bool = False,
     body_html: str = "",
     attachments: list[IncomingFile] | None = None,
+    mailbox: Mailbox | None = None,
+    mail_thread_id: str = "",
+    urgent_review: bool = False,
+    linked_to: Ticket | None = None,
+    followers: Sequence[User] = (),
+    acknowledge: bool = True,
     at: datetime | None = None,
 ) -> Ticket:
     """Open a ticket: it gets its number at once (procedure 002: every contact gets a
     unique number), its first message, a ``created`` event and the acknowledgement mail
     (procedure 001), in one transaction. ``by`` is the agent logging a phone call for the
     requester; ``group`` defaults to the product's default group, else the triage queue.
+    Mail intake passes its ``mailbox`` (threading is scoped to it), the requester's
+    ``mail_thread_id``, ``followers`` (people in copy), ``linked_to`` (a reply to a closed
+    ticket becomes a new one following it) and ``acknowledge=False`` when the sender has had
+    enough automatic answers for now.
     """
     at = at or clock_now()
     by = by or requester
@@ -77,6 +89,10 @@ def open_ticket(
             organisation_id=requester.organisation_id,
             group=group,
             is_urgent=is_urgent,
+            urgent_review=urgent_review,
+            mailbox=mailbox,
+            mail_thread_id=mail_thread_id[:255],
+            linked_to=linked_to,
             created_at=at,
             updated_at=at,
         )
@@ -99,6 +115,9 @@ def open_ticket(
             attach(ticket, message, attachments, at=at)
         TicketEvent.objects.bulk_create([created])
         sla.write_clocks(ticket, clocks, new=True)
-        outbox.enqueue([m for m in [notifications.acknowledgement(ticket, at=at)] if m])
+        if followers:
+            ticket.followers.add(*followers)
+        mails = [notifications.acknowledgement(ticket, at=at)] if acknowledge else []
+        outbox.enqueue([m for m in mails if m])
     ticket._first_message = message  # type: ignore[attr-defined]
     return ticket

@@ -1,0 +1,1 @@
+"""E-mail channel: parsing (pure), inbound pipeline, outbound notifications."""

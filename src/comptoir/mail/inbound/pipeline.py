@@ -1,0 +1,318 @@
+"""The one pipeline every inbound mail goes through, whichever door it came in by.
+
+1. ``receive`` stores the raw bytes first (own transaction), keyed by Message-ID (else a
+   digest): a re-delivered mail is recognised and makes nothing twice.
+2. ``process`` parses it, drops loops and noise (auto-replies, bounces, our own mail), finds
+   the ticket it answers (reference in the subject, else our Message-IDs; only within the
+   mailbox's tickets) and calls the ticket services: a reply on that ticket, or a new
+   ticket. A reply to a closed ticket opens a new one linked to it (procedure 002).
+3. Whatever goes wrong, the mail stays stored: quarantined with the reason, for an
+   administrator to retry or discard. A database outage is a temporary failure (the MTA
+   or the poller tries again later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
+
+from comptoir.core import outbox
+from comptoir.core.clock import now as clock_now
+from comptoir.core.errors import ComptoirError
+from comptoir.mail import notices
+from comptoir.mail.inbound import senders, threading, urgency
+from comptoir.mail.models import InboundMail, Mailbox
+from comptoir.mail.parsing import ParsedMail, ParseError, parse
+from comptoir.mail.parsing.subject import clean_subject, match_product
+from comptoir.tickets import lifecycle, services
+from comptoir.tickets.attachments import IncomingFile
+from comptoir.tickets.models import Ticket
+from comptoir.tickets.vocabulary import Channel, Priority
+
+log = logging.getLogger(__name__)
+
+AUTO_ANSWERS_PER_HOUR = 5
+
+
+class TemporaryFailure(Exception):
+    """The mail could not even be stored (database unreachable): try again later."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    inbound_id: int | None
+    status: str  # new_ticket, reply, follow_up, duplicate, ignored, refused, quarantined
+    ticket_number: int | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.inbound_id,
+            "status": self.status,
+            "ticket": f"#{self.ticket_number}" if self.ticket_number else None,
+            "reason": self.reason,
+        }
+
+
+def _key(raw: bytes) -> tuple[str, str, str, str]:
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+    mid = str(headers.get("Message-ID", "") or "").strip().strip("<>")[:240]
+    sender = str(headers.get("From", "") or "")[:255]
+    subject = str(headers.get("Subject", "") or "")[:255]
+    key = f"mid:{mid}" if mid else "sha256:" + hashlib.sha256(raw).hexdigest()
+    return key, mid, sender, subject
+
+
+def receive(
+    raw: bytes, *, source: str, mailbox: Mailbox | None = None, at: datetime | None = None
+) -> Outcome:
+    """Store, then process, one mail. Raises TemporaryFailure when it cannot be stored."""
+    at = at or clock_now()
+    key, mid, sender, subject = _key(raw)
+    try:
+        with transaction.atomic():
+            inbound = InboundMail.objects.create(
+                mailbox=mailbox,
+                key=key,
+                header_message_id=mid,
+                sender=sender,
+                subject=subject,
+                raw=raw,
+                size=len(raw),
+                source=source,
+                received_at=at,
+            )
+    except IntegrityError:
+        existing = (
+            InboundMail.objects.filter(key=key).only("pk", "ticket__number").select_related("ticket").first()
+        )
+        number = existing.ticket.number if existing and existing.ticket else None
+        return Outcome(existing.pk if existing else None, "duplicate", number, _("Already received."))
+    except (OperationalError, DatabaseError) as exc:
+        raise TemporaryFailure(str(exc)) from exc
+    return process(inbound, at=at)
+
+
+def process(inbound: InboundMail, *, at: datetime | None = None) -> Outcome:
+    """Handle a stored mail (first time, or an administrator's retry from the quarantine)."""
+    at = at or clock_now()
+    inbound.attempts += 1
+    try:
+        outcome = _handle(inbound, at)
+    except OperationalError as exc:
+        _finish(inbound, InboundMail.State.QUARANTINED, _("Database unavailable: %(e)s") % {"e": exc}, at)
+        raise TemporaryFailure(str(exc)) from exc
+    except Exception as exc:  # keep the mail whatever happened; the reason says what
+        log.exception("inbound mail quarantined", extra={"inbound_id": inbound.pk})
+        reason = _("Unexpected error: %(e)s") % {"e": f"{type(exc).__name__}: {exc}"}
+        _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
+        return Outcome(inbound.pk, "quarantined", None, reason)
+    return outcome
+
+
+def _finish(
+    inbound: InboundMail, state: str, reason: str, at: datetime, *, outcome: str = "", **links: object
+) -> None:
+    inbound.state, inbound.reason, inbound.processed_at = state, reason, at
+    inbound.outcome = outcome or str(state)
+    for name, value in links.items():
+        setattr(inbound, name, value)
+    fields = ["state", "reason", "processed_at", "attempts", "outcome", "sender_address", *links]
+    inbound.save(update_fields=fields)
+
+
+def _our_addresses() -> set[str]:
+    own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    own.add(settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip().lower())
+    return own
+
+
+def _domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "comptoir.localhost"
+
+
+def _handle(inbound: InboundMail, at: datetime) -> Outcome:
+    mailbox = inbound.mailbox
+    try:
+        mail = parse(bytes(inbound.raw), max_attachment_bytes=settings.COMPTOIR_MAX_ATTACHMENT_BYTES)
+    except ParseError as exc:
+        reason = _("Not a readable e-mail: %(e)s") % {"e": exc}
+        _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
+        return Outcome(inbound.pk, "quarantined", None, reason)
+    if mail.classification.is_bounce or mail.classification.is_auto_reply:
+        kind = _("bounce") if mail.classification.is_bounce else _("automatic reply")
+        reason = _("Ignored (%(kind)s): %(why)s") % {"kind": kind, "why": mail.classification.reason}
+        _finish(inbound, InboundMail.State.IGNORED, reason, at)
+        return Outcome(inbound.pk, "ignored", None, reason)
+    if not mail.from_address:
+        reason = _("No sender address.")
+        _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
+        return Outcome(inbound.pk, "quarantined", None, reason)
+    if mail.from_address in _our_addresses():
+        reason = _("Ignored: sent from one of our own addresses (mail loop).")
+        _finish(inbound, InboundMail.State.IGNORED, reason, at)
+        return Outcome(inbound.pk, "ignored", None, reason)
+
+    inbound.sender_address = mail.from_address
+    sender = senders.find_user(mail.from_address)
+    ticket = _ticket_answered(mail, mailbox)
+    if sender is None:
+        if mailbox is not None and mailbox.unknown_senders == Mailbox.UnknownSenders.REFUSE:
+            return _refuse(inbound, mail, mailbox, at)
+        sender = senders.create_requester(mail.from_address, mail.from_name, mailbox)
+    files = [IncomingFile(a.filename, a.content) for a in mail.attachments if not a.too_large]
+    body = mail.visible_text.strip() or mail.text.strip() or _("(no text)")
+    try:
+        if ticket is not None and _may_answer(sender, ticket):
+            if ticket.status == lifecycle.CLOSED:
+                return _follow_up(inbound, mail, sender, ticket, body, files, at)
+            with transaction.atomic():
+                message = services.reply(
+                    ticket,
+                    by=sender,
+                    body=body,
+                    channel=Channel.EMAIL,
+                    body_html=mail.html,
+                    attachments=files,
+                    at=at,
+                )
+                _add_followers(ticket, mail, exclude=sender)
+                _finish(
+                    inbound,
+                    InboundMail.State.PROCESSED,
+                    "",
+                    at,
+                    outcome="reply",
+                    ticket=ticket,
+                    message=message,
+                )
+            return Outcome(inbound.pk, "reply", ticket.number)
+        return _new_ticket(inbound, mail, sender, body, files, at)
+    except ComptoirError as exc:
+        _finish(inbound, InboundMail.State.QUARANTINED, exc.message, at)
+        return Outcome(inbound.pk, "quarantined", None, exc.message)
+
+
+def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None:
+    number = threading.ticket_number(mail, domain=_domain())
+    if number is None:
+        return None
+    # Threading is scoped to the mailbox: a number from elsewhere does not match.
+    return (
+        Ticket.objects.filter(number=number, mailbox=mailbox)
+        .select_related("requester", "organisation", "mailbox", "group")
+        .first()
+    )
+
+
+def _may_answer(user, ticket: Ticket) -> bool:  # type: ignore[no-untyped-def]
+    """The requester, a follower, a colleague of the same organisation, or the team. Anyone
+    else quoting a number opens their own ticket instead."""
+    if user.pk == ticket.requester_id or user.is_staff_member:
+        return True
+    if ticket.organisation_id and user.organisation_id == ticket.organisation_id:
+        return True
+    return ticket.followers.filter(pk=user.pk).exists()
+
+
+def _add_followers(ticket: Ticket, mail: ParsedMail, *, exclude) -> None:  # type: ignore[no-untyped-def]
+    """People in copy who have an account follow the ticket."""
+    addresses = {a for a in mail.cc if a != mail.from_address} - _our_addresses()
+    if not addresses:
+        return
+    users = [u for u in (senders.find_user(a) for a in addresses) if u is not None and u.pk != exclude.pk]
+    if users:
+        ticket.followers.add(*users)
+
+
+AUTO_ANSWERED = ("new_ticket", "follow_up", "refused")
+
+
+def _recent_auto_answers(address: str, at: datetime) -> int:
+    """Automatic answers this sender got in the last hour (a mail loop or a flood gets a
+    few, not one per mail)."""
+    return InboundMail.objects.filter(
+        sender_address=address, received_at__gte=at - timedelta(hours=1), outcome__in=AUTO_ANSWERED
+    ).count()
+
+
+def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Outcome:  # type: ignore[no-untyped-def]
+    mailbox = inbound.mailbox
+    subject = clean_subject(mail.subject) or _("(no subject)")
+    urgent = urgency.decide(mail.subject, requester=sender, mailbox=mailbox, at=at)
+    catalogue = _active_products()
+    product_id = match_product(subject, [(p.pk, names) for p, names in catalogue])
+    product = next((p for p, _names in catalogue if p.pk == product_id), None)
+    if product is None and mailbox is not None:
+        product = mailbox.product
+    with transaction.atomic():
+        ticket = services.open_ticket(
+            requester=sender,
+            subject=subject,
+            body=body,
+            body_html=mail.html,
+            channel=Channel.EMAIL,
+            product=product,
+            group=mailbox.group if mailbox and not (product and product.default_group_id) else None,
+            is_urgent=urgent.urgent,
+            urgent_review=urgent.review,
+            priority=Priority.URGENT if urgent.urgent else Priority.NORMAL,
+            attachments=files,
+            mailbox=mailbox,
+            mail_thread_id=mail.message_id or "",
+            linked_to=linked_to,
+            followers=[
+                u
+                for u in (senders.find_user(a) for a in set(mail.cc) - _our_addresses())
+                if u and u.pk != sender.pk
+            ],
+            acknowledge=_recent_auto_answers(mail.from_address, at) < AUTO_ANSWERS_PER_HOUR,
+            at=at,
+        )
+        status = "follow_up" if linked_to else "new_ticket"
+        _finish(
+            inbound,
+            InboundMail.State.PROCESSED,
+            "",
+            at,
+            outcome=status,
+            ticket=ticket,
+            message=ticket._first_message,
+        )
+    return Outcome(inbound.pk, status, ticket.number)
+
+
+def _follow_up(inbound, mail, sender, closed, body, files, at) -> Outcome:  # type: ignore[no-untyped-def]
+    """Procedure 002: a closed request stays closed; the answer opens a new one, linked,
+    and the acknowledgement tells the requester so."""
+    return _new_ticket(inbound, mail, sender, body, files, at, linked_to=closed)
+
+
+def _refuse(inbound, mail, mailbox, at) -> Outcome:  # type: ignore[no-untyped-def]
+    """Procedure 002: only site editors and owners are served; others are told whom to
+    contact, and the mail is kept."""
+    reason = _("Unknown sender: answered with whom to contact.")
+    with transaction.atomic():
+        if _recent_auto_answers(mail.from_address, at) < AUTO_ANSWERS_PER_HOUR:
+            outbox.enqueue([notices.refusal(mail, mailbox, at=at)])
+        _finish(inbound, InboundMail.State.PROCESSED, reason, at, outcome="refused")
+    return Outcome(inbound.pk, "refused", None, reason)
+
+
+def _active_products():  # type: ignore[no-untyped-def]
+    """Products with the names people use for them (procedure 001: the subject names the
+    program concerned)."""
+    from comptoir.catalog.models import Product
+
+    return [
+        (p, [p.name, *(a.strip() for a in p.aliases.split(",") if a.strip())])
+        for p in Product.objects.filter(is_active=True)
+    ]

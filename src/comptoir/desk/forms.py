@@ -67,6 +67,15 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class UrgencyForm(forms.Form):
+    urgent = forms.TypedChoiceField(
+        label=_("Urgency"),
+        choices=[("0", _("Not urgent: downgrade (the requester is told)")), ("1", _("Urgent: confirm"))],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label=_("Reason"))
+
+
 class PhoneCallForm(AttachmentsMixin):
     requester = forms.ModelChoiceField(
         label=_("Caller"), queryset=User.objects.filter(is_active=True).select_related("organisation")

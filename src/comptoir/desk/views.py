@@ -99,9 +99,19 @@ def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) ->
             }
         ),
         "escalate": desk_forms.EscalateForm(),
+        "urgency": desk_forms.UrgencyForm(initial={"urgent": "0" if ticket.is_urgent else "1"}),
     }
     made.update(bound or {})
     return made
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, forms_: dict[str, forms.Form]) -> dict[str, Any]:
+    context: dict[str, Any] = {"ticket": ticket, "clocks": clock_views(ticket, now=clock_now())}
+    if forms_:
+        context["forms"] = forms_
+    if request.user.sees_everything:
+        context["downgrades"] = selectors.urgency_downgrades(ticket.requester_id)
+    return context
 
 
 @staff_required
@@ -110,7 +120,7 @@ def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     return render(
         request,
         "desk/ticket.html",
-        {"ticket": ticket, "forms": _action_forms(ticket), "clocks": clock_views(ticket, now=clock_now())},
+        _ticket_context(request, ticket, _action_forms(ticket)),
     )
 
 
@@ -121,6 +131,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "status": desk_forms.StatusForm,
     "requalify": desk_forms.RequalifyForm,
     "escalate": desk_forms.EscalateForm,
+    "urgency": desk_forms.UrgencyForm,
 }
 
 
@@ -160,6 +171,9 @@ def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
             component=data["component"],
         )
         return _("Ticket requalified.")
+    if action == "urgency":
+        services.set_urgency(ticket, urgent=data["urgent"], by=user, reason=data["reason"])
+        return _("Urgency updated.")
     services.escalate(ticket, by=user, reason=data["reason"], to_group=data["group"])
     return _("Ticket escalated.")
 
@@ -193,7 +207,7 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
         {
             "ticket": ticket,
             "forms": _action_forms(ticket, bound),
-            "clocks": clock_views(ticket, now=clock_now()),
+            **_ticket_context(request, ticket, {}),
         },
         status=400,
     )

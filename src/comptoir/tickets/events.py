@@ -107,6 +107,19 @@ def escalated(
     )
 
 
+def urgency_changed(
+    ticket: Ticket, *, urgent: bool, priority: list[str], actor: User, at: datetime, reason: str
+) -> TicketEvent:
+    return _event(
+        ticket,
+        Kind.URGENCY_CONFIRMED if urgent else Kind.URGENCY_DOWNGRADED,
+        actor=actor,
+        at=at,
+        reason=reason,
+        changes={"is_urgent": [not urgent, urgent], "priority": priority},
+    )
+
+
 def sla_alert(
     ticket: Ticket, *, level: str, metric: str, due_at: datetime | None, at: datetime
 ) -> TicketEvent:

@@ -210,6 +210,8 @@ class TicketEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         REQUALIFIED = "requalified", _("Requalified")
         ESCALATED = "escalated", _("Escalated")
+        URGENCY_DOWNGRADED = "urgency_downgraded", _("Urgency removed")
+        URGENCY_CONFIRMED = "urgency_confirmed", _("Urgency confirmed")
         SLA_WARNING = "sla_warning", _("SLA target due soon")
         SLA_BREACHED = "sla_breached", _("SLA target breached")
 

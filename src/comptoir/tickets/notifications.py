@@ -145,6 +145,11 @@ def desk_url(ticket: Ticket) -> str:
     return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("desk:ticket", args=[ticket.number])
 
 
+def urgency_downgraded(ticket: Ticket, *, reason: str, at: datetime) -> OutboxMessage | None:
+    """Procedure 001: abuse of URGENT is downgraded and the requester is told why."""
+    return _mail("urgent_downgraded", to=ticket.requester, ticket=ticket, at=at, context={"reason": reason})
+
+
 def assigned_to_you(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     if ticket.assignee is None:
         return None

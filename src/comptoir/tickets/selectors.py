@@ -114,6 +114,14 @@ def _page(qs: QuerySet[Ticket], page: int, filters: dict[str, str]) -> Page:
     return Page(rows=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
 
 
+def urgency_downgrades(requester_id: int) -> int:
+    """How often this requester's URGENT was removed (procedure 001: abuse is downgraded;
+    supervisors see who overuses it)."""
+    return TicketEvent.objects.filter(
+        ticket__requester_id=requester_id, kind=TicketEvent.Kind.URGENCY_DOWNGRADED
+    ).count()
+
+
 def ticket_for(user: User, number: int, *, with_conversation: bool = True) -> Ticket:
     """One ticket with its conversation and history, in a constant number of queries.
     A ticket the user may not see is "not found", like a number that does not exist: it

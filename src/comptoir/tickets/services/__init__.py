@@ -4,7 +4,7 @@ these; each writes its TicketEvents and outbox rows in the same transaction."""
 from comptoir.tickets.services.assignment import assign, take
 from comptoir.tickets.services.conversation import add_note, reply
 from comptoir.tickets.services.intake import open_ticket
-from comptoir.tickets.services.qualification import escalate, requalify
+from comptoir.tickets.services.qualification import escalate, requalify, set_urgency
 from comptoir.tickets.services.status import change_status
 
 __all__ = [
@@ -15,5 +15,6 @@ __all__ = [
     "open_ticket",
     "reply",
     "requalify",
+    "set_urgency",
     "take",
 ]

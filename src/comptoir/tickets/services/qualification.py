@@ -12,7 +12,7 @@ from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, ValidationError
 from comptoir.sla import services as sla
-from comptoir.tickets import events, lifecycle
+from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Message, Ticket
 from comptoir.tickets.permissions import check_can_work
 from comptoir.tickets.services._common import lock, require_reason, store
@@ -140,4 +140,31 @@ def escalate(
             ],
             at=at,
         )
+    return ticket
+
+
+def set_urgency(ticket: Ticket, *, urgent: bool, by: User, reason: str, at: datetime | None = None) -> Ticket:
+    """Procedure 001: "URGENT" is for real emergencies; abuse is downgraded and the
+    requester told why. An agent may also confirm an urgency flagged for review (the
+    requester had used their allowance). Reason required either way."""
+    at = at or clock_now()
+    reason = require_reason(reason)
+    check_can_work(by, ticket)
+    with transaction.atomic():
+        ticket = lock(ticket)
+        if ticket.status == lifecycle.CLOSED:
+            raise InvalidTransition(_("This ticket is closed."))
+        if ticket.is_urgent == urgent and not ticket.urgent_review:
+            return ticket
+        old_priority = ticket.priority
+        if urgent:
+            ticket.priority = Priority.URGENT
+        elif ticket.priority == Priority.URGENT:
+            ticket.priority = Priority.NORMAL
+        ticket.is_urgent, ticket.urgent_review, ticket.updated_at = urgent, False, at
+        event = events.urgency_changed(
+            ticket, urgent=urgent, priority=[old_priority, ticket.priority], actor=by, at=at, reason=reason
+        )
+        mails = [] if urgent else [notifications.urgency_downgraded(ticket, reason=reason, at=at)]
+        store(ticket, ["priority", "is_urgent", "urgent_review", "updated_at"], [event], mails, at=at)
     return ticket

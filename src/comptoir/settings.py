@@ -22,7 +22,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ENV = os.environ.get("COMPTOIR_ENV", "development")
 PRODUCTION = ENV == "production"
-DEBUG = os.environ.get("DEBUG", "false" if PRODUCTION else "true").lower() in {"1", "true", "yes"}
+# Off unless asked for (DEBUG=true): error pages never show settings or code to users.
+DEBUG = os.environ.get("DEBUG", "false").lower() in {"1", "true", "yes"}
 
 
 def _secret_key() -> str:
@@ -150,6 +151,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The vendored Bootstrap and htmx and our stylesheet (the package itself is not an app).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -170,6 +173,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "comptoir.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Outbound mail: delivered by the outbox dispatcher through the "default" mailer. Set

@@ -142,7 +142,7 @@ def test_the_acknowledgement_reaches_the_smtp_server_with_the_number(desk, smtp)
     assert ticket.subject in mail["Subject"]
     assert str(ticket.number) in mail["Message-ID"]
     assert mail["X-Comptoir-Ticket"] == str(ticket.number)
-    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Auto-Submitted"] == "auto-replied"
     assert f"/portal/tickets/{ticket.number}/" in mail.get_content()
     row = outbox_row(ticket)
     assert (row.state, row.attempts, row.last_error) == (OutboxMessage.State.SENT, 1, "")

@@ -17,3 +17,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("desk:queue" if request.user.is_staff_member else "portal:list")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A readable page (in the user's language) instead of Django's technical one."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -54,11 +54,9 @@ def poll(mailbox: Mailbox, *, limit: int = 500) -> PollReport:
                 mailbox.imap_uid_validity, mailbox.imap_last_uid = validity, 0
                 mailbox.save(update_fields=["imap_uid_validity", "imap_last_uid"])
             uids = sorted(
-
-                    int(u)
-                    for u in box.uids(f"UID {mailbox.imap_last_uid + 1}:*")
-                    if int(u) > mailbox.imap_last_uid
-
+                int(u)
+                for u in box.uids(f"UID {mailbox.imap_last_uid + 1}:*")
+                if int(u) > mailbox.imap_last_uid
             )[:limit]
             if uids and not box.folder.exists(mailbox.imap_done_folder):
                 with contextlib.suppress(MailboxFolderCreateError):  # created meanwhile elsewhere

@@ -56,12 +56,15 @@ class Desk:
 
 @pytest.fixture(autouse=True)
 def _fresh_sla_policies():
-    """SLA policies are cached per process; each test starts from its own database."""
+    """SLA policies and mail wording are cached per process; each test starts afresh."""
+    from comptoir.mail import wording
     from comptoir.sla import policies
 
     policies.forget()
+    wording.forget()
     yield
     policies.forget()
+    wording.forget()
 
 
 @pytest.fixture

@@ -284,3 +284,37 @@ def test_an_agent_removes_an_abusive_urgency_and_the_requester_is_told(desk, mai
     again = Ticket.objects.get(number=deliver(compose(subject="URGENT bis"), mailbox).ticket_number)
     page = client.get(f"/desk/tickets/{again.number}/")
     assert page.context["downgrades"] == 1
+
+
+def test_agent_answers_go_out_as_text_and_html_in_the_requester_thread(desk, mailbox):
+    ticket = Ticket.objects.get(
+        number=deliver(compose(message_id="<t1@client.example>"), mailbox).ticket_number
+    )
+    flush_mail()
+    services.reply(ticket, by=desk.l1, body="Bonjour,\n\nVoici la marche à suivre.\n\nLéa")
+    outbox.deliver_due()
+    answer = django_mail.outbox[-1]
+    assert answer.body.count("Voici la marche à suivre.") == 1
+    html, mime = answer.alternatives[0]
+    assert mime == "text/html"
+    assert "<p>Voici la marche à suivre.</p>" in html
+    assert answer.extra_headers["In-Reply-To"] == "<t1@client.example>"
+    assert "Auto-Submitted" not in answer.extra_headers
+
+
+def test_administrators_word_the_acknowledgement_their_way(desk, mailbox):
+    from comptoir.mail.models import MailTemplate
+
+    MailTemplate.objects.create(
+        key="acknowledgement",
+        language="fr",
+        subject="Bien reçu : {{ ticket.subject }}",
+        body="Bonjour {{ recipient.first_name }}, votre demande porte le numéro {{ ticket.reference }}.",
+    )
+    outcome = deliver(compose(), mailbox)
+    ack = django_mail.outbox[-1]
+    assert ack.subject == f"[#{outcome.ticket_number}] Bien reçu : Import des contacts dans Mailpoet"
+    assert (
+        ack.body
+        == f"Bonjour {desk.requester.first_name}, votre demande porte le numéro #{outcome.ticket_number}."
+    )

@@ -17,7 +17,7 @@ import smtplib
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
 
@@ -46,7 +46,7 @@ class MailTransport(Transport):
     configured mailer (``settings.MAILERS``: SMTP in production, ./var/mail files by default)."""
 
     def deliver(self, payload: dict[str, Any]) -> None:
-        message = EmailMessage(
+        message = EmailMultiAlternatives(
             subject=payload["subject"],
             body=payload["body"],
             from_email=payload.get("from") or settings.DEFAULT_FROM_EMAIL,
@@ -54,6 +54,8 @@ class MailTransport(Transport):
             cc=payload.get("cc") or [],
             headers=payload.get("headers") or {},
         )
+        if payload.get("html"):
+            message.attach_alternative(payload["html"], "text/html")
         try:
             message.send(using=payload.get("mailer", "default"))
         except smtplib.SMTPRecipientsRefused as exc:

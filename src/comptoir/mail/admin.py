@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.template import Engine, TemplateSyntaxError
 
-from comptoir.mail.models import InboundMail, Mailbox
+from comptoir.mail import wording
+from comptoir.mail.models import InboundMail, Mailbox, MailTemplate
 
 
 class MailboxForm(forms.ModelForm):
@@ -48,3 +50,29 @@ class InboundMailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+class MailTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MailTemplate
+        fields = ["key", "language", "subject", "body", "is_active"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        for field in ("subject", "body"):
+            try:
+                Engine.get_default().from_string("{% load i18n %}" + (data.get(field) or ""))
+            except TemplateSyntaxError as exc:
+                self.add_error(field, str(exc))
+        return data
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(admin.ModelAdmin):
+    form = MailTemplateForm
+    list_display = ["key", "language", "subject", "is_active"]
+    list_filter = ["key", "language"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        wording.forget()

@@ -157,3 +157,32 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
+
+
+class MailTemplate(models.Model):
+    """An administrator's wording of one notification in one language, used instead of
+    the built-in template. Subject and body are Django templates with the same variables
+    as the built-in ones (ticket, recipient, url, message…)."""
+
+    class Key(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a new request")
+        REPLY = "reply", _("Answer from the team")
+        STATUS_RESOLVED = "status_resolved", _("Request resolved")
+        STATUS_CLOSED = "status_closed", _("Request closed")
+        URGENT_DOWNGRADED = "urgent_downgraded", _("Urgency removed")
+        ASSIGNED = "assigned", _("Ticket assigned (to agents)")
+        REQUESTER_REPLY = "requester_reply", _("Requester's answer (to agents)")
+
+    key = models.CharField(_("notification"), max_length=32, choices=Key)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("body"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        constraints = [models.UniqueConstraint(fields=["key", "language"], name="mail_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.language})"

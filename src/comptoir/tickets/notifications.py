@@ -18,6 +18,7 @@ from django.utils import translation
 
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
+from comptoir.mail import wording
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -47,10 +48,15 @@ def _mail(
 ) -> OutboxMessage | None:
     if not to.email:
         return None
-    with translation.override(_language(to, ticket)):
+    language = _language(to, ticket)
+    with translation.override(language):
         ctx = {"ticket": ticket, "recipient": to, "url": ticket_url(ticket), **(context or {})}
-        subject = render_to_string(f"tickets/mail/{template}_subject.txt", ctx).strip()
-        body = render_to_string(f"tickets/mail/{template}_body.txt", ctx)
+        custom = wording.render(template, language, ctx)
+        if custom is not None:
+            subject, body = custom
+        else:
+            subject = render_to_string(f"tickets/mail/{template}_subject.txt", ctx).strip()
+            body = render_to_string(f"tickets/mail/{template}_body.txt", ctx)
     headers = {
         "Message-ID": message_id(ticket),
         "X-Comptoir-Ticket": str(ticket.number),
@@ -69,6 +75,9 @@ def _mail(
         "body": body,
         "headers": headers,
     }
+    if template == "reply":
+        # Agents' answers go out as plain text plus clean HTML.
+        payload["html"] = render_to_string("tickets/mail/reply_body.html", {"body": body})
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
 
 

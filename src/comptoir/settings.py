@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.mailers import mailers_from_url
 from comptoir.core.taskqueue import huey_settings_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -176,30 +177,11 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "comptoir.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# Outbound mail: delivered by the outbox dispatcher through the "default" mailer. Set
-# EMAIL_HOST to use an SMTP server; the embedded default keeps every mail in ./var/mail so
-# nothing needs an SMTP server to try Comptoir.
-if os.environ.get("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "25")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": os.environ.get("EMAIL_USE_TLS", "false").lower() == "true",
-                "timeout": 30,
-            },
-        }
-    }
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
-        }
-    }
+# Outbound mail: delivered by the outbox dispatcher through the "default" mailer, set by
+# EMAIL_URL (see comptoir.core.mailers: smtp://, smtps://, brevo://KEY, …). Without it,
+# every mail is kept in ./var/mail and readable in the desk (Sent mail), so nothing needs a
+# mail server to try Comptoir.
+MAILERS = mailers_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <support@comptoir.localhost>")
 
 COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")

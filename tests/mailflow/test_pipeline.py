@@ -318,3 +318,27 @@ def test_administrators_word_the_acknowledgement_their_way(desk, mailbox):
         ack.body
         == f"Bonjour {desk.requester.first_name}, votre demande porte le numéro #{outcome.ticket_number}."
     )
+
+
+def test_a_file_over_the_size_limit_is_not_kept_and_the_sender_is_told(desk, mailbox, settings):
+    settings.COMPTOIR_MAX_ATTACHMENT_BYTES = 1000
+    msg = email.message_from_bytes(compose())
+    new = EmailMessage()
+    for key in ("From", "To", "Subject", "Message-ID"):
+        new[key] = msg[key]
+    new.set_content("Voici la capture et le guide.")
+    new.add_attachment(
+        b"\x89PNG\r\n\x1a\n" + b"0" * 100, maintype="image", subtype="png", filename="capture.png"
+    )
+    new.add_attachment(
+        b"%PDF-1.4 " + b"x" * 5000, maintype="application", subtype="pdf", filename="Guide détaillé.pdf"
+    )
+    outcome = deliver(new.as_bytes(), mailbox)
+    ticket = Ticket.objects.get(number=outcome.ticket_number)
+    assert [a.filename for a in ticket.attachments.all()] == ["capture.png"]
+    notice = django_mail.outbox[-1]
+    assert (
+        notice.subject == f"[#{ticket.number}] Pièce jointe trop volumineuse"
+        or "Guide détaillé.pdf" in notice.body
+    )
+    assert "Guide détaillé.pdf" in notice.body

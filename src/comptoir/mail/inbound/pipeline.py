@@ -139,41 +139,68 @@ def _domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "comptoir.localhost"
 
 
+def _tell_about_large_files(mail: ParsedMail, inbound: InboundMail, outcome: Outcome, at: datetime) -> None:
+    names = [a.filename for a in mail.attachments if a.too_large]
+    if not names or outcome.status not in {"new_ticket", "follow_up", "reply"}:
+        return
+    reference = f"#{outcome.ticket_number}" if outcome.ticket_number else None
+    outbox.enqueue(
+        [
+            notices.attachments_refused(
+                mail,
+                names,
+                limit=settings.COMPTOIR_MAX_ATTACHMENT_BYTES,
+                ticket_reference=reference,
+                reply_to=inbound.mailbox.address if inbound.mailbox else None,
+                at=at,
+            )
+        ]
+    )
+
+
 def _handle(inbound: InboundMail, at: datetime) -> Outcome:
+    outcome, mail = _route(inbound, at)
+    if mail is not None:
+        _tell_about_large_files(mail, inbound, outcome, at)
+    return outcome
+
+
+def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | None]:
     mailbox = inbound.mailbox
+    mail: ParsedMail | None = None
     try:
         mail = parse(bytes(inbound.raw), max_attachment_bytes=settings.COMPTOIR_MAX_ATTACHMENT_BYTES)
     except ParseError as exc:
         reason = _("Not a readable e-mail: %(e)s") % {"e": exc}
         _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
-        return Outcome(inbound.pk, "quarantined", None, reason)
+        return Outcome(inbound.pk, "quarantined", None, reason), mail
     if mail.classification.is_bounce or mail.classification.is_auto_reply:
         kind = _("bounce") if mail.classification.is_bounce else _("automatic reply")
         reason = _("Ignored (%(kind)s): %(why)s") % {"kind": kind, "why": mail.classification.reason}
         _finish(inbound, InboundMail.State.IGNORED, reason, at)
-        return Outcome(inbound.pk, "ignored", None, reason)
+        return Outcome(inbound.pk, "ignored", None, reason), mail
     if not mail.from_address:
         reason = _("No sender address.")
         _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
-        return Outcome(inbound.pk, "quarantined", None, reason)
+        return Outcome(inbound.pk, "quarantined", None, reason), mail
     if mail.from_address in _our_addresses():
         reason = _("Ignored: sent from one of our own addresses (mail loop).")
         _finish(inbound, InboundMail.State.IGNORED, reason, at)
-        return Outcome(inbound.pk, "ignored", None, reason)
+        return Outcome(inbound.pk, "ignored", None, reason), mail
 
     inbound.sender_address = mail.from_address
     sender = senders.find_user(mail.from_address)
     ticket = _ticket_answered(mail, mailbox)
     if sender is None:
         if mailbox is not None and mailbox.unknown_senders == Mailbox.UnknownSenders.REFUSE:
-            return _refuse(inbound, mail, mailbox, at)
+            return (_refuse(inbound, mail, mailbox, at), mail)
         sender = senders.create_requester(mail.from_address, mail.from_name, mailbox)
     files = [IncomingFile(a.filename, a.content) for a in mail.attachments if not a.too_large]
     body = mail.visible_text.strip() or mail.text.strip() or _("(no text)")
     try:
         if ticket is not None and _may_answer(sender, ticket):
             if ticket.status == lifecycle.CLOSED:
-                return _follow_up(inbound, mail, sender, ticket, body, files, at)
+                return (_follow_up(inbound, mail, sender, ticket, body, files, at), mail)
             with transaction.atomic():
                 message = services.reply(
                     ticket,
@@ -194,11 +221,11 @@ def _handle(inbound: InboundMail, at: datetime) -> Outcome:
                     ticket=ticket,
                     message=message,
                 )
-            return Outcome(inbound.pk, "reply", ticket.number)
-        return _new_ticket(inbound, mail, sender, body, files, at)
+            return Outcome(inbound.pk, "reply", ticket.number), mail
+        return (_new_ticket(inbound, mail, sender, body, files, at), mail)
     except ComptoirError as exc:
         _finish(inbound, InboundMail.State.QUARANTINED, exc.message, at)
-        return Outcome(inbound.pk, "quarantined", None, exc.message)
+        return Outcome(inbound.pk, "quarantined", None, exc.message), mail
 
 
 def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comptoir.tickets",
     "comptoir.sla",
     "comptoir.mail",
+    "comptoir.workflow",
     "comptoir.portal",
     "comptoir.desk",
 ]

@@ -170,6 +170,7 @@ class MailTemplate(models.Model):
         STATUS_RESOLVED = "status_resolved", _("Request resolved")
         STATUS_CLOSED = "status_closed", _("Request closed")
         URGENT_DOWNGRADED = "urgent_downgraded", _("Urgency removed")
+        REMINDER = "reminder", _("Reminder: we wait for your answer")
         ASSIGNED = "assigned", _("Ticket assigned (to agents)")
         REQUESTER_REPLY = "requester_reply", _("Requester's answer (to agents)")
 

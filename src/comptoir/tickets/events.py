@@ -120,6 +120,10 @@ def urgency_changed(
     )
 
 
+def reminder_sent(ticket: Ticket, *, number: int, at: datetime) -> TicketEvent:
+    return _event(ticket, Kind.REMINDER_SENT, actor=None, at=at, changes={"reminder": number})
+
+
 def sla_alert(
     ticket: Ticket, *, level: str, metric: str, due_at: datetime | None, at: datetime
 ) -> TicketEvent:

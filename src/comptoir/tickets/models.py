@@ -102,6 +102,8 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Summary of the SLA clocks (kept by comptoir.sla.services) for the queue's
     # "due soonest" sort and "breached" filter.
+    status_since = models.DateTimeField(_("in this status since"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent in this status"), default=0)
     sla_due_at = models.DateTimeField(_("next SLA due time"), null=True, blank=True)
     sla_breached = models.BooleanField(_("SLA breached"), default=False)
 
@@ -117,6 +119,12 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
             models.Index(fields=["organisation", "-created_at"], name="ticket_org_idx"),
             models.Index(fields=["-updated_at"], name="ticket_updated_idx"),
+            # Automations: tickets waiting on the requester, or resolved, for some time.
+            models.Index(
+                fields=["status", "status_since"],
+                name="ticket_waiting_idx",
+                condition=models.Q(status__in=["pending", "resolved"]),
+            ),
             models.Index(
                 fields=["sla_due_at"], name="ticket_sla_due_idx", condition=models.Q(sla_due_at__isnull=False)
             ),
@@ -210,6 +218,7 @@ class TicketEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         REQUALIFIED = "requalified", _("Requalified")
         ESCALATED = "escalated", _("Escalated")
+        REMINDER_SENT = "reminder_sent", _("Reminder sent")
         URGENCY_DOWNGRADED = "urgency_downgraded", _("Urgency removed")
         URGENCY_CONFIRMED = "urgency_confirmed", _("Urgency confirmed")
         SLA_WARNING = "sla_warning", _("SLA target due soon")

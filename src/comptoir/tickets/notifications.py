@@ -81,7 +81,7 @@ def _mail(
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
 
 
-AUTO_REPLIES = {"acknowledgement", "refused", "closed_follow_up", "urgent_downgraded"}
+AUTO_REPLIES = {"acknowledgement", "refused", "closed_follow_up", "urgent_downgraded", "reminder"}
 
 
 def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
@@ -152,6 +152,11 @@ def sla_alert(
 
 def desk_url(ticket: Ticket) -> str:
     return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("desk:ticket", args=[ticket.number])
+
+
+def reminder(ticket: Ticket, *, number: int, at: datetime) -> OutboxMessage | None:
+    """Procedure 002: the requester is reminded that we wait for their answer."""
+    return _mail("reminder", to=ticket.requester, ticket=ticket, at=at, context={"number": number})
 
 
 def urgency_downgraded(ticket: Ticket, *, reason: str, at: datetime) -> OutboxMessage | None:

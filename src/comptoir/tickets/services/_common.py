@@ -48,6 +48,13 @@ def store(
         outbox.enqueue(rows)
 
 
+def set_status_fields(ticket: Ticket, status: str, at: datetime) -> list[str]:
+    """A new status starts its own time: automations count from ``status_since`` and a
+    new wait on the requester starts its reminders from zero."""
+    ticket.status, ticket.status_since, ticket.reminders_sent = status, at, 0
+    return ["status", "status_since", "reminders_sent"]
+
+
 def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:

@@ -13,7 +13,7 @@ from comptoir.core.errors import InvalidTransition, ValidationError
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.permissions import check_can_work
-from comptoir.tickets.services._common import lock, store
+from comptoir.tickets.services._common import lock, set_status_fields, store
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -70,8 +70,7 @@ def take(ticket: Ticket, *, by: User, at: datetime | None = None) -> Ticket:
             fields.append("taken_at")
         evts = [events.taken(ticket, actor=by, at=at)]
         if ticket.status == lifecycle.NEW:
-            ticket.status = lifecycle.OPEN
-            fields.append("status")
+            fields += set_status_fields(ticket, lifecycle.OPEN, at)
             evts.append(events.status_changed(ticket, old=lifecycle.NEW, new=lifecycle.OPEN, actor=by, at=at))
         store(ticket, fields, evts, at=at)
     return ticket

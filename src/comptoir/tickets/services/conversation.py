@@ -14,7 +14,7 @@ from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
 from comptoir.tickets.models import Message, Ticket
 from comptoir.tickets.permissions import check_can_reply, check_can_work
-from comptoir.tickets.services._common import lock, require_body, store
+from comptoir.tickets.services._common import lock, require_body, set_status_fields, store
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -74,8 +74,7 @@ def reply(
             new = lifecycle.after_requester_reply(old)
             mails.append(notifications.requester_replied(ticket, message, at=at))
         if new != old:
-            ticket.status = new
-            fields.append("status")
+            fields += set_status_fields(ticket, new, at)
             if old == lifecycle.RESOLVED:
                 ticket.resolved_at = None
                 fields.append("resolved_at")

@@ -95,6 +95,7 @@ def open_ticket(
             linked_to=linked_to,
             created_at=at,
             updated_at=at,
+            status_since=at,
         )
         created = events.created(ticket, actor=by, at=at)
         # The clocks are planned before the insert so the ticket row carries its SLA

@@ -13,7 +13,7 @@ from comptoir.core.errors import InvalidTransition, PermissionDenied
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.permissions import check_can_view
-from comptoir.tickets.services._common import lock, store
+from comptoir.tickets.services._common import lock, set_status_fields, store
 from comptoir.tickets.vocabulary import Status
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ def change_status(
             )
         if by is not None and not by.is_staff_member and (old, to) not in REQUESTER_MOVES:
             raise PermissionDenied(_("Only the support team can do this."))
-        ticket.status, ticket.updated_at = to, at
-        fields = ["status", "updated_at"]
+        ticket.updated_at = at
+        fields = ["updated_at", *set_status_fields(ticket, to, at)]
         if to == lifecycle.RESOLVED:
             ticket.resolved_at = at
             fields.append("resolved_at")

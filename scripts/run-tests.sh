@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: lint and types, then the tests on SQLite, then on PostgreSQL.
-# With CI=true, PostgreSQL and the browser (Debian's chromium) are mandatory.
+# With CI=true, PostgreSQL, the browser (Debian's chromium) and the IMAP server (Debian's
+# dovecot-imapd) are mandatory; the last two are installed with apt-get when missing (as root).
 set -euo pipefail
 VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
@@ -33,6 +34,28 @@ elif [ "$CI" = "true" ]; then
   exit 1
 else
   echo "WARNING: no chromium; the browser tests will not run (install Debian's chromium)." >&2
+fi
+
+step "IMAP server"
+# tests/mailservers starts its own Dovecot (own config, private port, unprivileged); only the
+# binary is needed. Debian puts it in /usr/sbin, outside a normal user's PATH.
+find_dovecot() { command -v dovecot 2>/dev/null || { [ -x /usr/sbin/dovecot ] && echo /usr/sbin/dovecot; } || true; }
+if [ -z "${COMPTOIR_DOVECOT:-}" ]; then
+  if [ -z "$(find_dovecot)" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's dovecot-imapd for the IMAP tests…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
+      || echo "Could not install dovecot-imapd with apt-get."
+  fi
+  COMPTOIR_DOVECOT=$(find_dovecot)
+fi
+if [ -n "$COMPTOIR_DOVECOT" ]; then
+  export COMPTOIR_DOVECOT
+  echo "IMAP tests use $COMPTOIR_DOVECOT ($("$COMPTOIR_DOVECOT" --version 2>/dev/null || echo '?'))"
+elif [ "$CI" = "true" ]; then
+  echo "CI=true: the IMAP tests are mandatory and no dovecot could be found or installed." >&2
+  exit 1
+else
+  echo "WARNING: no dovecot; the IMAP tests will not run (install Debian's dovecot-imapd)." >&2
 fi
 
 step "tests on SQLite"

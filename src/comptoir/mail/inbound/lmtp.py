@@ -15,13 +15,15 @@ from asgiref.sync import sync_to_async
 log = logging.getLogger(__name__)
 
 
+TRY_LATER = "451 4.3.0 temporary failure, try again later"
+
+
 class Handler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        known = await sync_to_async(_known_mailbox)(address)
-        if not known:
-            return f"550 5.1.1 <{address}>: no such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 2.1.5 OK"
+        answer = await sync_to_async(_rcpt_answer)(address)
+        if answer.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return answer
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
@@ -32,15 +34,33 @@ class Handler:
         # LMTP answers once per recipient.
         return "\r\n".join(replies)
 
+    async def handle_exception(self, error: Exception) -> str:
+        # aiosmtpd would answer "500 Error: <the exception>": the MTA would bounce the mail
+        # for good (and read our SQL). Whatever went wrong, the MTA keeps it and retries.
+        log.error("LMTP session error", exc_info=error)
+        return TRY_LATER
 
-def _known_mailbox(address: str) -> bool:
+
+def _rcpt_answer(address: str) -> str:
+    from django.db import DatabaseError, close_old_connections
+
     from comptoir.mail.models import Mailbox
 
-    return Mailbox.objects.filter(address__iexact=address, is_active=True).exists()
+    # As at the start of a request: a connection broken by a database restart is replaced
+    # (else every RCPT would fail until the receiver restarts).
+    close_old_connections()
+    try:
+        known = Mailbox.objects.filter(address__iexact=address, is_active=True).exists()
+    except DatabaseError as exc:
+        log.warning("LMTP recipient check deferred", extra={"rcpt": address, "error": str(exc)})
+        return TRY_LATER
+    if not known:
+        return f"550 5.1.1 <{address}>: no such mailbox here"
+    return "250 2.1.5 OK"
 
 
 def _deliver(raw: bytes, rcpt: str) -> str:
-    from django.db import close_old_connections
+    from django.db import DatabaseError, close_old_connections
 
     from comptoir.mail.inbound.pipeline import TemporaryFailure, receive
     from comptoir.mail.models import InboundMail, Mailbox
@@ -49,9 +69,9 @@ def _deliver(raw: bytes, rcpt: str) -> str:
     try:
         mailbox = Mailbox.objects.get(address__iexact=rcpt)
         receive(raw, source=InboundMail.Source.LMTP, mailbox=mailbox)
-    except TemporaryFailure as exc:
+    except (TemporaryFailure, DatabaseError) as exc:
         log.warning("LMTP delivery deferred", extra={"rcpt": rcpt, "error": str(exc)})
-        return "451 4.3.0 temporary failure, try again later"
+        return TRY_LATER
     return "250 2.0.0 delivered"
 
 

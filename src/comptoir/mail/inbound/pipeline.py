@@ -62,11 +62,17 @@ class Outcome:
         }
 
 
+def _header(headers, name: str) -> str:  # type: ignore[no-untyped-def]
+    # PostgreSQL text refuses NUL characters: a stray one must not make the mail unstorable
+    # (LMTP would answer "try again later" forever, and IMAP would stop at it every poll).
+    return str(headers.get(name, "") or "").replace("\x00", "")
+
+
 def _key(raw: bytes) -> tuple[str, str, str, str]:
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
-    mid = str(headers.get("Message-ID", "") or "").strip().strip("<>")[:240]
-    sender = str(headers.get("From", "") or "")[:255]
-    subject = str(headers.get("Subject", "") or "")[:255]
+    mid = _header(headers, "Message-ID").strip().strip("<>")[:240]
+    sender = _header(headers, "From")[:255]
+    subject = _header(headers, "Subject")[:255]
     key = f"mid:{mid}" if mid else "sha256:" + hashlib.sha256(raw).hexdigest()
     return key, mid, sender, subject
 

@@ -213,7 +213,7 @@ def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | No
                     by=sender,
                     body=body,
                     channel=Channel.EMAIL,
-                    body_html=mail.html,
+                    body_html=mail.visible_html or mail.html,
                     attachments=files,
                     at=at,
                 )
@@ -291,7 +291,7 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
             requester=sender,
             subject=subject,
             body=body,
-            body_html=mail.html,
+            body_html=mail.visible_html or mail.html,
             channel=Channel.EMAIL,
             product=product,
             group=mailbox.group if mailbox and not (product and product.default_group_id) else None,

@@ -21,9 +21,16 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
 class Organisation(models.Model):
     """A customer with a contract: monthly ticket quota, business calendar, language."""
 
+    class QuotaPolicy(models.TextChoices):
+        WARN = "warn", _("Accept and show that the allowance is used")
+        REFUSE = "refuse", _("Refuse new requests until the 1st")
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     monthly_ticket_quota = models.PositiveIntegerField(
         _("monthly ticket quota"), null=True, blank=True, help_text=_("Empty means unlimited.")
+    )
+    quota_policy = models.CharField(
+        _("beyond the quota"), max_length=10, choices=QuotaPolicy, default=QuotaPolicy.WARN
     )
     calendar = models.ForeignKey(
         "calendars.Calendar",

@@ -24,6 +24,7 @@ from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+from comptoir.workflow import quota
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -111,6 +112,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, forms_: dict[str, form
         context["forms"] = forms_
     if request.user.sees_everything:
         context["downgrades"] = selectors.urgency_downgrades(ticket.requester_id)
+    if ticket.organisation_id:
+        usage = quota.usage(ticket.organisation_id, at=clock_now())
+        context["quota"] = usage if usage.allowance is not None else None
     return context
 
 

@@ -16,6 +16,7 @@ from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Channel
+from comptoir.workflow import quota
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -30,6 +31,14 @@ def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool):  # type: 
         raise Http404(_("No such request.")) from None
 
 
+def _quota(request: HttpRequest) -> quota.Usage | None:
+    """Procedure 000: requesters see how many requests remain this month."""
+    if not request.user.organisation_id:
+        return None
+    current = quota.usage(request.user.organisation_id, at=clock_now())
+    return current if current.allowance is not None else None
+
+
 def _ticket_context(ticket: Ticket, form: ReplyForm) -> dict[str, object]:
     promised = [
         c for c in clock_views(ticket, now=clock_now()) if c.show_to_requester and c.segment_is_current
@@ -42,7 +51,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     page = selectors.portal_tickets(
         request.user, status=request.GET.get("status", ""), page=_page_number(request)
     )
-    return render(request, "portal/list.html", {"page": page, "status": request.GET.get("status", "")})
+    return render(
+        request,
+        "portal/list.html",
+        {"page": page, "status": request.GET.get("status", ""), "quota": _quota(request)},
+    )
 
 
 @login_required
@@ -69,7 +82,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 _("Your request has been registered under number %(ref)s.") % {"ref": ticket.reference},
             )
             return redirect("portal:ticket", number=ticket.number)
-    return render(request, "portal/new.html", {"form": form})
+    return render(request, "portal/new.html", {"form": form, "quota": _quota(request)})
 
 
 @login_required

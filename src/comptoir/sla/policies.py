@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from comptoir.calendars import BusinessCalendar
 from comptoir.sla.clocks import Clockwork, Target, WallClock
@@ -28,6 +28,7 @@ class Catalogue:
     calendars: dict[int, BusinessCalendar]
     organisation_calendars: dict[int, int]
     business: dict[tuple[int, str], bool]  # (policy id, metric) -> counted in business time
+    quotas: dict[int, tuple[int, str]] = field(default_factory=dict)  # org id -> (monthly quota, policy)
 
     def clock_for(self, policy: Policy, organisation_id: int | None, metric: str) -> Clockwork:
         if not self.business.get((policy.id, metric), True):
@@ -45,6 +46,11 @@ def organisation_calendar(organisation_id: int | None) -> BusinessCalendar | Non
     cat = catalogue()
     calendar_id = cat.organisation_calendars.get(organisation_id)
     return cat.calendars.get(calendar_id) if calendar_id is not None else None
+
+
+def organisation_quota(organisation_id: int | None) -> tuple[int, str] | None:
+    """(monthly ticket quota, policy beyond it) of an organisation's contract, if any."""
+    return catalogue().quotas.get(organisation_id or 0)
 
 
 def forget() -> None:
@@ -99,4 +105,10 @@ def _load() -> Catalogue:
         )
     org_calendars = dict(Organisation.objects.filter(calendar__isnull=False).values_list("pk", "calendar_id"))
     calendars = {c.pk: BusinessCalendar.from_spec(c.spec) for c in Calendar.objects.all()}
-    return Catalogue(tuple(policies), calendars, org_calendars, business)
+    quotas = {
+        pk: (quota, policy)
+        for pk, quota, policy in Organisation.objects.filter(monthly_ticket_quota__isnull=False).values_list(
+            "pk", "monthly_ticket_quota", "quota_policy"
+        )
+    }
+    return Catalogue(tuple(policies), calendars, org_calendars, business, quotas)

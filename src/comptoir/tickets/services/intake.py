@@ -19,6 +19,7 @@ from comptoir.tickets.models import Message, Ticket, TicketEvent
 from comptoir.tickets.numbering import next_number
 from comptoir.tickets.services._common import require_body
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+from comptoir.workflow import quota
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -74,6 +75,10 @@ def open_ticket(
     check_files(attachments or [])
     if group is None and product is not None:
         group = product.default_group
+    # Procedure 000: the contract's monthly allowance (a follow-up of a closed request is
+    # not a new request).
+    if linked_to is None:
+        quota.check(requester.organisation_id, at=at, by_staff=by.is_staff_member)
     with transaction.atomic():
         ticket = Ticket(
             number=next_number(),

@@ -126,9 +126,10 @@ def _database() -> dict[str, object]:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
-    test_url = os.environ.get("COMPTOIR_TEST_DATABASE_NAME")
-    if test_url:
-        config["TEST"] = {"NAME": test_url}
+    # Parallel runs on one PostgreSQL server each name their own test database.
+    test_name = os.environ.get("COMPTOIR_TEST_DATABASE_NAME")
+    if test_name and config["ENGINE"] != "django.db.backends.sqlite3":
+        config["TEST"] = {"NAME": test_name}
     return config
 
 

@@ -82,7 +82,9 @@ class PhoneCallForm(AttachmentsMixin):
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.filter(is_active=True), required=False
+        label=_("Product"),
+        queryset=Product.objects.filter(is_active=True).select_related("default_group"),
+        required=False,
     )
     body = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)

@@ -49,7 +49,9 @@ class NewTicketForm(AttachmentsMixin):
         help_text=_("One subject per request: it helps us answer faster."),
     )
     product = forms.ModelChoiceField(
-        label=_("Product or site concerned"), queryset=Product.objects.filter(is_active=True), required=False
+        label=_("Product or site concerned"),
+        queryset=Product.objects.filter(is_active=True).select_related("default_group"),
+        required=False,
     )
     component = forms.ModelChoiceField(
         label=_("Component"), queryset=Component.objects.select_related("product"), required=False

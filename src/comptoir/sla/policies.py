@@ -29,6 +29,7 @@ class Catalogue:
     organisation_calendars: dict[int, int]
     business: dict[tuple[int, str], bool]  # (policy id, metric) -> counted in business time
     quotas: dict[int, tuple[int, str]] = field(default_factory=dict)  # org id -> (monthly quota, policy)
+    languages: dict[int, str] = field(default_factory=dict)  # org id -> language of its contract
 
     def clock_for(self, policy: Policy, organisation_id: int | None, metric: str) -> Clockwork:
         if not self.business.get((policy.id, metric), True):
@@ -51,6 +52,10 @@ def organisation_calendar(organisation_id: int | None) -> BusinessCalendar | Non
 def organisation_quota(organisation_id: int | None) -> tuple[int, str] | None:
     """(monthly ticket quota, policy beyond it) of an organisation's contract, if any."""
     return catalogue().quotas.get(organisation_id or 0)
+
+
+def organisation_language(organisation_id: int | None) -> str:
+    return catalogue().languages.get(organisation_id or 0, "")
 
 
 def forget() -> None:
@@ -111,4 +116,5 @@ def _load() -> Catalogue:
             "pk", "monthly_ticket_quota", "quota_policy"
         )
     }
-    return Catalogue(tuple(policies), calendars, org_calendars, business, quotas)
+    languages = dict(Organisation.objects.values_list("pk", "language"))
+    return Catalogue(tuple(policies), calendars, org_calendars, business, quotas, languages)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType, priority_rank
 
 
 class Ticket(models.Model):
@@ -131,6 +132,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["-updated_at"], name="ticket_breached_idx", condition=models.Q(sla_breached=True)
             ),
+            # The queue's priority sort (urgent first, then most recently updated).
+            models.Index(priority_rank(), F("updated_at").desc(), F("id").desc(), name="ticket_priority_idx"),
         ]
 
     def __str__(self) -> str:

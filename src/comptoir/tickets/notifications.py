@@ -27,11 +27,11 @@ if TYPE_CHECKING:
 
 
 def _language(user: User, ticket: Ticket) -> str:
-    return (
-        user.language
-        or (ticket.organisation.language if ticket.organisation_id and ticket.organisation else "")
-        or settings.LANGUAGE_CODE
-    )
+    """The recipient's language, else their organisation's (from the per-process
+    catalogue: no query per mail), else the site's."""
+    from comptoir.sla.policies import organisation_language
+
+    return user.language or organisation_language(ticket.organisation_id) or settings.LANGUAGE_CODE
 
 
 def message_id(ticket: Ticket) -> str:

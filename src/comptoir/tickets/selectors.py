@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import NotFound
 from comptoir.sla.models import SLAClock
 from comptoir.tickets.models import Attachment, Message, Ticket, TicketEvent
 from comptoir.tickets.permissions import visibility
-from comptoir.tickets.vocabulary import PRIORITY_RANK
+from comptoir.tickets.vocabulary import priority_rank
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -24,10 +24,7 @@ MAX_PAGE = 400
 
 LIST_RELATED = ("requester", "organisation", "group", "assignee", "product", "component")
 
-_priority_rank = Case(
-    *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
-    output_field=IntegerField(),
-)
+_priority_rank = priority_rank()
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "-updated": ("-updated_at", "-pk"),

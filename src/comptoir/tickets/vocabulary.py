@@ -51,3 +51,11 @@ REQUESTER_STATUS_LABELS = {
 }
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+def priority_rank() -> models.Case:
+    """Urgent first: the queue's priority sort, and the index that serves it."""
+    return models.Case(
+        *(models.When(priority=p, then=models.Value(rank)) for p, rank in PRIORITY_RANK.items()),
+        output_field=models.IntegerField(),
+    )

@@ -347,5 +347,5 @@ def _active_products():  # type: ignore[no-untyped-def]
 
     return [
         (p, [p.name, *(a.strip() for a in p.aliases.split(",") if a.strip())])
-        for p in Product.objects.filter(is_active=True)
+        for p in Product.objects.filter(is_active=True).select_related("default_group")
     ]

@@ -86,15 +86,22 @@ def main(argv: list[str]) -> None:
     from comptoir.sla.models import SLAClock
 
     harness.print_machine()
-    running = SLAClock.objects.filter(state="running").count() if existed else 0
-    if running < args.clocks:
+    total = SLAClock.objects.count() if existed else 0
+    if total < args.clocks:
         if existed:
             raise SystemExit("the reused database is incomplete: run without --reuse")
         started = time.perf_counter()
         load(args.clocks)
         print(f"loaded {args.clocks:,} tickets and running clocks in {time.perf_counter() - started:.1f} s")
     else:
-        print(f"reusing {running:,} running clocks")
+        # A previous run breached some: every clock runs again, due in the future.
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE sla_slaclock SET state = 'running', breach_notified_at = NULL, warned_at = NULL, "
+                "due_at = now() + interval '30 days' + (id || ' seconds')::interval"
+            )
+            cur.execute("ANALYZE sla_slaclock")
+        print(f"reusing {total:,} clocks, all running again")
 
     scan.mark_breaches()  # warm-up (and leaves nothing due)
     times = []

@@ -38,7 +38,6 @@ from comptoir.mail.models import InboundMail, Mailbox
 HTML_BODIES = ("talon/*.html", "talon/html_replies/*.html", "zammad/email_signature_detection/*.html")
 TICKET_OUTCOMES = {"new_ticket", "reply", "follow_up"}
 KEPT_WITH_REASON = {InboundMail.State.IGNORED, InboundMail.State.QUARANTINED}
-UNEXPECTED = "Unexpected error"
 
 
 @dataclass(frozen=True)
@@ -238,8 +237,8 @@ def summary(title: str, deliveries: list[Delivery], elapsed: float, tracebacks: 
         else:
             row[status] += 1
         if d.outcome and status in KEPT_WITH_REASON:
-            if d.outcome.reason.startswith(UNEXPECTED):
-                trace = tracebacks.get(d.outcome.inbound_id, "")  # type: ignore[arg-type]
+            if d.outcome.inbound_id in tracebacks:  # logged: an exception inside the pipeline
+                trace = tracebacks[d.outcome.inbound_id]
                 unexpected.append(f"  {d.sample.path}: {d.outcome.reason}\n{indent(trace)}")
             reasons[f"{status}: {reason_kind(d.outcome.reason)}"] += 1
     width = max(len(s) for s in tally) + 2

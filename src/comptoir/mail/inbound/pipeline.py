@@ -124,6 +124,12 @@ def process(inbound: InboundMail, *, at: datetime | None = None) -> Outcome:
     return outcome
 
 
+def _text(value: str) -> str:
+    """A NUL byte (broken mails have them) cannot be stored in PostgreSQL text: shown as
+    the replacement character on both databases; the raw mail keeps the original."""
+    return value.replace("\x00", "\ufffd")
+
+
 def _finish(
     inbound: InboundMail, state: str, reason: str, at: datetime, *, outcome: str = "", **links: object
 ) -> None:
@@ -202,7 +208,7 @@ def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | No
             return (_refuse(inbound, mail, mailbox, at), mail)
         sender = senders.create_requester(mail.from_address, mail.from_name, mailbox)
     files = [IncomingFile(a.filename, a.content) for a in mail.attachments if not a.too_large]
-    body = mail.visible_text.strip() or mail.text.strip() or _("(no text)")
+    body = _text(mail.visible_text.strip() or mail.text.strip() or _("(no text)"))
     try:
         if ticket is not None and _may_answer(sender, ticket):
             if ticket.status == lifecycle.CLOSED:
@@ -213,7 +219,7 @@ def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | No
                     by=sender,
                     body=body,
                     channel=Channel.EMAIL,
-                    body_html=mail.visible_html or mail.html,
+                    body_html=_text(mail.visible_html or mail.html),
                     attachments=files,
                     at=at,
                 )
@@ -279,7 +285,7 @@ def _recent_auto_answers(address: str, at: datetime) -> int:
 
 def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Outcome:  # type: ignore[no-untyped-def]
     mailbox = inbound.mailbox
-    subject = clean_subject(mail.subject) or _("(no subject)")
+    subject = _text(clean_subject(mail.subject) or _("(no subject)"))
     urgent = urgency.decide(mail.subject, requester=sender, mailbox=mailbox, at=at)
     catalogue = _active_products()
     product_id = match_product(subject, [(p.pk, names) for p, names in catalogue])
@@ -291,7 +297,7 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
             requester=sender,
             subject=subject,
             body=body,
-            body_html=mail.visible_html or mail.html,
+            body_html=_text(mail.visible_html or mail.html),
             channel=Channel.EMAIL,
             product=product,
             group=mailbox.group if mailbox and not (product and product.default_group_id) else None,

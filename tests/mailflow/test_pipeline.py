@@ -16,6 +16,7 @@ from comptoir.mail.models import InboundMail, Mailbox
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
 from tests.conftest import flush_mail
+from tests.factories import UserFactory
 
 
 def compose(
@@ -342,3 +343,16 @@ def test_a_file_over_the_size_limit_is_not_kept_and_the_sender_is_told(desk, mai
         or "Guide détaillé.pdf" in notice.body
     )
     assert "Guide détaillé.pdf" in notice.body
+
+
+def test_a_colleague_quoting_the_number_opens_their_own_request_and_the_site_owner_answers_on_it(
+    desk, mailbox
+):
+    ticket = Ticket.objects.get(number=deliver(compose(), mailbox).ticket_number)
+    colleague = UserFactory(username="claire", email="claire@example.org", organisation=desk.parish)
+    outcome = deliver(compose(sender=colleague.email, subject=f"RE: [#{ticket.number}] moi aussi"), mailbox)
+    assert outcome.status == "new_ticket"
+    owner = deliver(
+        compose(sender=desk.site_owner.email, subject=f"RE: [#{ticket.number}] précision"), mailbox
+    )
+    assert (owner.status, owner.ticket_number) == ("reply", ticket.number)

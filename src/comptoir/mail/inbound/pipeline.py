@@ -35,6 +35,7 @@ from comptoir.mail.parsing.subject import clean_subject, match_product
 from comptoir.tickets import lifecycle, services
 from comptoir.tickets.attachments import IncomingFile
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.permissions import can_view
 from comptoir.tickets.vocabulary import Channel, Priority
 
 log = logging.getLogger(__name__)
@@ -253,13 +254,10 @@ def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None
 
 
 def _may_answer(user, ticket: Ticket) -> bool:  # type: ignore[no-untyped-def]
-    """The requester, a follower, a colleague of the same organisation, or the team. Anyone
-    else quoting a number opens their own ticket instead."""
-    if user.pk == ticket.requester_id or user.is_staff_member:
-        return True
-    if ticket.organisation_id and user.organisation_id == ticket.organisation_id:
-        return True
-    return ticket.followers.filter(pk=user.pk).exists()
+    """Whoever may see the ticket on the portal (its requester, their organisation admin,
+    the team) answers on it. Anyone else quoting a number opens their own ticket instead
+    of being refused."""
+    return can_view(user, ticket)
 
 
 def _add_followers(ticket: Ticket, mail: ParsedMail, *, exclude) -> None:  # type: ignore[no-untyped-def]

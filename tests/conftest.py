@@ -6,6 +6,7 @@ organisation admin in each, L1/L2/L3 agents in their groups, a supervisor and an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from tests.servers import SmtpSink, free_port
 
 
 @dataclass
@@ -52,6 +54,34 @@ class Desk:
         kwargs.setdefault("body", "Comment importer la liste des paroissiens ?")
         kwargs.setdefault("channel", "portal")
         return services.open_ticket(requester=requester or self.requester, **kwargs)  # type: ignore[arg-type]
+
+
+# A real SMTP server (aiosmtpd) for the outbound mail tests.
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink(port=free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpSink, settings) -> SmtpSink:
+    """The session's SMTP server, emptied, as the default mailer."""
+    smtp_server.received.clear()
+    smtp_server.refuse.clear()
+    settings.MAILERS = smtp_server.mailers
+    return smtp_server
+
+
+@pytest.fixture
+def own_smtp(settings) -> Iterator[SmtpSink]:
+    """An SMTP server of the test's own, which the test may stop and start again."""
+    sink = SmtpSink(port=free_port())
+    sink.start()
+    settings.MAILERS = sink.mailers
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -128,11 +158,11 @@ def on_postgresql() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` run in the PostgreSQL pass of ``make test`` only; in the
     SQLite pass they are deselected (not skipped: they did not fail, they run elsewhere)."""
-    if on_postgresql():
-        return
+    # Likewise, tests marked ``sqlite`` (SQLite's own mechanisms) run in the SQLite pass only.
+    other = "sqlite" if on_postgresql() else "postgres"
     kept, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+        (dropped if item.get_closest_marker(other) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

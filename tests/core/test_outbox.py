@@ -18,34 +18,7 @@ from django.db import connection, transaction
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.models import OutboxMessage
-from tests.servers import SmtpSink, free_port, mailers_for
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[SmtpSink]:
-    sink = SmtpSink(port=free_port())
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server: SmtpSink, settings) -> SmtpSink:
-    """The module's SMTP server, emptied, as the default mailer."""
-    smtp_server.received.clear()
-    smtp_server.refuse.clear()
-    settings.MAILERS = smtp_server.mailers
-    return smtp_server
-
-
-@pytest.fixture
-def own_smtp(settings) -> Iterator[SmtpSink]:
-    """An SMTP server of the test's own, which the test may stop and start again."""
-    sink = SmtpSink(port=free_port())
-    sink.start()
-    settings.MAILERS = sink.mailers
-    yield sink
-    sink.stop()
+from tests.servers import mailers_for
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from comptoir.mail.inbound import lmtp
 from comptoir.mail.models import Mailbox
 from tests.mailservers.dovecot import Dovecot, dovecot_path
 from tests.mailservers.mails import SUPPORT
-from tests.servers import SmtpSink, free_port
+from tests.servers import free_port
 
 NO_DOVECOT = (
     "no Dovecot for the IMAP tests: COMPTOIR_DOVECOT is unset and no dovecot binary is installed "
@@ -100,33 +100,6 @@ def imap_mailbox(desk, dovecot: Dovecot) -> Mailbox:
 
 
 # -- SMTP ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SmtpSink]:
-    sink = SmtpSink(port=free_port())
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server: SmtpSink, settings) -> SmtpSink:
-    """The session's SMTP server, emptied, as the default mailer."""
-    smtp_server.received.clear()
-    smtp_server.refuse.clear()
-    settings.MAILERS = smtp_server.mailers
-    return smtp_server
-
-
-@pytest.fixture
-def own_smtp(settings) -> Iterator[SmtpSink]:
-    """An SMTP server of the test's own, which the test may stop and start again."""
-    sink = SmtpSink(port=free_port())
-    sink.start()
-    settings.MAILERS = sink.mailers
-    yield sink
-    sink.stop()
 
 
 # -- LMTP ------------------------------------------------------------------------------

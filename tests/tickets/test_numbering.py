@@ -19,7 +19,6 @@ from django.db import connection, transaction
 
 from comptoir.tickets.models import Ticket, TicketNumberCounter
 from comptoir.tickets.numbering import format_number
-from tests.conftest import on_postgresql
 
 
 def test_every_ticket_gets_its_own_number_in_creation_order(desk):
@@ -73,7 +72,7 @@ def test_a_rolled_back_number_is_never_handed_out_again(desk):
     assert after.number > failure.value.ticket.number
 
 
-@pytest.mark.skipif(on_postgresql(), reason="PostgreSQL numbers come from a sequence, not a counter row")
+@pytest.mark.sqlite  # PostgreSQL numbers come from a sequence, not a counter row
 def test_a_lost_counter_row_starts_again_after_the_highest_number(desk):
     """``flush`` (and the test runner after each transactional test) empties the counter
     table; opening a ticket afterwards must neither fail nor reuse a number."""

@@ -23,7 +23,13 @@ class Organisation(models.Model):
 
     class QuotaPolicy(models.TextChoices):
         WARN = "warn", _("Accept and show that the allowance is used")
+        APPROVAL = "approval", _("Hold new requests for a supervisor's approval")
         REFUSE = "refuse", _("Refuse new requests until the 1st")
+
+    class LoginRule(models.TextChoices):
+        FIRSTLAST = "firstlast", _("firstnamelastname")
+        FIRST_DOT_LAST = "first.last", _("firstname.lastname")
+        INITIAL_LAST = "flast", _("initial and last name (flastname)")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     monthly_ticket_quota = models.PositiveIntegerField(
@@ -46,6 +52,20 @@ class Organisation(models.Model):
         max_length=500,
         blank=True,
         help_text=_("Comma-separated: unknown senders from these domains join this organisation."),
+    )
+    eligible_roles = models.JSONField(
+        _("roles that may open tickets"),
+        default=list,
+        blank=True,
+        help_text=_("Account roles in the organisation (e.g. owner, editor). Empty: everyone."),
+    )
+    support_contact = models.TextField(
+        _("whom to contact otherwise"),
+        blank=True,
+        help_text=_("Shown to people who may not open tickets (procedure 002): e.g. the site's owner."),
+    )
+    login_rule = models.CharField(
+        _("login naming rule"), max_length=12, choices=LoginRule, default=LoginRule.FIRSTLAST
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -70,6 +90,14 @@ class User(AbstractUser):
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Administrator")
 
+    class OrgRole(models.TextChoices):
+        """The person's role in their own organisation, set by its organisation admin;
+        eligibility uses it (procedure 002: site editors and owners only)."""
+
+        OWNER = "owner", _("Site owner")
+        EDITOR = "editor", _("Editor")
+        READER = "reader", _("Reader")
+
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.REQUESTER)
     organisation = models.ForeignKey(
         Organisation,
@@ -91,6 +119,12 @@ class User(AbstractUser):
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Paris"
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    org_role = models.CharField(_("role in the organisation"), max_length=10, choices=OrgRole, blank=True)
+    is_available = models.BooleanField(
+        _("available"),
+        default=True,
+        help_text=_("Agents only: receives tickets from automatic assignment."),
+    )
 
     class Meta:
         verbose_name = _("user")

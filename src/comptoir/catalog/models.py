@@ -10,6 +10,11 @@ from comptoir.accounts.models import Tier
 class Group(models.Model):
     """A support team working at one tier (L1, L2, L3)."""
 
+    class Assignment(models.TextChoices):
+        MANUAL = "manual", _("Manual")
+        ROUND_ROBIN = "round_robin", _("Round robin among available members")
+        LEAST_LOADED = "least_loaded", _("Least loaded available member")
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     tier = models.CharField(_("tier"), max_length=2, choices=Tier, default=Tier.L1)
     members = models.ManyToManyField(
@@ -22,6 +27,17 @@ class Group(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    assignment = models.CharField(
+        _("assignment of new tickets"), max_length=12, choices=Assignment, default=Assignment.MANUAL
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_groups",
     )
 
     class Meta:
@@ -42,6 +58,15 @@ class Product(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_products",
+    )
+    owner_group = models.ForeignKey(
+        Group,
+        verbose_name=_("product team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_products",
+        help_text=_("Feature requests are forwarded to the product owner, or to this team."),
     )
     default_group = models.ForeignKey(
         Group,

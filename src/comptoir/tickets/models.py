@@ -95,6 +95,16 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="follow_ups",
     )
+    feature = models.ForeignKey(
+        "self",
+        verbose_name=_("feature request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supporting_requests",
+        help_text=_("The feature request this request asks for too."),
+    )
+    forwarded_at = models.DateTimeField(_("forwarded to the product team"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
@@ -226,6 +236,11 @@ class TicketEvent(models.Model):
         URGENCY_CONFIRMED = "urgency_confirmed", _("Urgency confirmed")
         SLA_WARNING = "sla_warning", _("SLA target due soon")
         SLA_BREACHED = "sla_breached", _("SLA target breached")
+        ROUTED = "routed", _("Routed")
+        FORWARDED = "forwarded", _("Forwarded to the product team")
+        LINKED = "linked", _("Linked to a feature request")
+        SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
+        SURVEY_ANSWERED = "survey_answered", _("Satisfaction rated")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

@@ -24,7 +24,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
-from tests.servers import SmtpSink, free_port
+from tests.servers import HttpReceiver, SmtpSink, free_port
 
 
 @dataclass
@@ -84,17 +84,30 @@ def own_smtp(settings) -> Iterator[SmtpSink]:
     sink.stop()
 
 
+@pytest.fixture
+def http_receiver() -> Iterator[HttpReceiver]:
+    """A local HTTP server that keeps what is POSTed to it (webhooks, team chat)."""
+    receiver = HttpReceiver(port=free_port())
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_sla_policies():
-    """SLA policies and mail wording are cached per process; each test starts afresh."""
+    """SLA policies, mail wording, routing rules and rotas are cached per process; each
+    test starts afresh."""
+    from comptoir.dispatch import catalogue
     from comptoir.mail import wording
     from comptoir.sla import policies
 
     policies.forget()
     wording.forget()
+    catalogue.reset()
     yield
     policies.forget()
     wording.forget()
+    catalogue.reset()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db import transaction
 from comptoir.accounts.models import Organisation, Tier, User
 from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Component, Group, Product
+from comptoir.dispatch import presets as dispatch_presets
 from comptoir.sla import presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
@@ -135,6 +136,8 @@ def load() -> list[Login]:
 
     presets.procedure_000(spyrit_cal, [paroisse])
     presets.procedure_003(editor_cal, [client])
+    # Procedure 003: the three agents take turns on duty and on call for the emergency line.
+    dispatch_presets.procedure_003([lea, marc, sophie])
 
     marie = _user("mariedupont", "Marie", "Dupont", User.Role.ORG_ADMIN, organisation=paroisse)
     pierre = _user("pierremartin", "Pierre", "Martin", User.Role.REQUESTER, organisation=paroisse)

@@ -72,6 +72,11 @@ INSTALLED_APPS = [
     "comptoir.sla",
     "comptoir.mail",
     "comptoir.workflow",
+    "comptoir.satisfaction",
+    "comptoir.dispatch",
+    "comptoir.admission",
+    "comptoir.macros",
+    "comptoir.outages",
     "comptoir.portal",
     "comptoir.desk",
 ]

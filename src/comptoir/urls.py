@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from comptoir.api.main import api
 from comptoir.core import views as core_views
 
 urlpatterns = [
@@ -13,4 +14,5 @@ urlpatterns = [
     path("portal/", include("comptoir.portal.urls")),
     path("desk/", include("comptoir.desk.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

@@ -32,9 +32,9 @@ QUERIES = {
     ("queue rows", "l1"): 2 + 1 + 1,
     # ticket, messages, their files, events, SLA clocks; the forms' choices: agents,
     # products, components, groups; for supervisors, how often the requester's URGENT
-    # was removed; the parish's contract: requests used this month
-    ("desk ticket", "supervisor"): 2 + 5 + 4 + 1 + 1,
-    ("desk ticket", "l1"): 2 + 1 + 5 + 4 + 1,
+    # was removed; the parish's contract: requests used this month; the agent's macros
+    ("desk ticket", "supervisor"): 2 + 5 + 4 + 1 + 1 + 1,
+    ("desk ticket", "l1"): 2 + 1 + 5 + 4 + 1 + 1,
     # tickets; the parish's contract: requests used this month
     ("portal list", "requester"): 2 + 1 + 1,
     ("portal list", "site_owner"): 2 + 1 + 1,

@@ -151,6 +151,7 @@ def test_my_problem_is_solved_then_reopen(desk, client):
     assert list(ticket.events.values_list("kind", flat=True).order_by("at", "pk")) == [
         "created",
         "status_changed",
+        "survey_sent",  # procedure 003: the requester is asked for their opinion
         "status_changed",
     ]
 

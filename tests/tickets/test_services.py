@@ -246,4 +246,5 @@ def test_every_change_is_in_the_history_with_its_author(desk):
         ("replied", "pierremartin"),
         ("status_changed", "pierremartin"),
         ("status_changed", "leaagent"),
+        ("survey_sent", None),  # procedure 003: the requester is asked for their opinion
     ]

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 
 from comptoir.accounts.models import Organisation
+from comptoir.admission import services as admission
+from comptoir.admission.models import HeldRequest
 from comptoir.tickets.models import Ticket
 from comptoir.workflow import quota
 
@@ -24,7 +26,7 @@ def open_many(desk, n: int) -> None:
         desk.open(subject=f"Demande {i}")
 
 
-@pytest.mark.parametrize("policy", ["warn", "refuse"])
+@pytest.mark.parametrize("policy", ["warn", "approval", "refuse"])
 def test_the_21st_request_of_the_month_under_each_policy(desk, policy):
     Organisation.objects.filter(pk=desk.parish.pk).update(quota_policy=policy)
     with time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False):
@@ -33,9 +35,31 @@ def test_the_21st_request_of_the_month_under_each_policy(desk, policy):
             with pytest.raises(quota.QuotaExceeded, match="20"):
                 desk.open(subject="La 21e")
             desk.open(subject="Appel urgent noté par l'agent", by=desk.l1)  # the team may still log one
+        elif policy == "approval":
+            # Kept, not opened: a supervisor approves it (tests/admission).
+            held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+            assert isinstance(held, HeldRequest)
+            assert (held.reason, held.state) == ("quota_approval", "held")
+            assert "20" in held.explanation
+            assert Ticket.objects.filter(organisation=desk.parish).count() == 20
+            desk.open(subject="Appel urgent noté par l'agent", by=desk.l1)  # the team may still log one
         else:
             desk.open(subject="La 21e")
     assert Ticket.objects.filter(organisation=desk.parish).count() == 21
+
+
+def test_under_the_approval_policy_the_counter_resets_on_the_first_in_paris_time(desk):
+    Organisation.objects.filter(pk=desk.parish.pk).update(quota_policy="approval")
+    with time_machine.travel(paris(2026, 11, 30, 23, 30), tick=False):
+        open_many(desk, 20)
+        with pytest.raises(quota.ApprovalRequired):
+            desk.open(subject="Trop tard en novembre")
+    with time_machine.travel(paris(2026, 12, 1, 0, 5), tick=False):  # still November in UTC
+        ticket = admission.submit(
+            requester=desk.requester, subject="Premier de décembre", body="…", channel="portal"
+        )
+        assert isinstance(ticket, Ticket)
+        assert not HeldRequest.objects.exists()
 
 
 def test_the_counter_resets_on_the_first_in_paris_time(desk):

@@ -1,5 +1,9 @@
 """Accounts: organisations (customers and their contracts) and users with their roles.
 
-Public reads: ``roles`` (what a role may do in general). Per-ticket rights live in
-``comptoir.tickets.permissions``.
+Public reads: ``roles`` (what a role may do in general), ``eligibility`` (which of an
+organisation's people may open tickets, procedure 002). Per-ticket rights live in
+``comptoir.tickets.permissions``. ``logins`` (pure) builds logins by the organisation's
+naming rule. Public services (``services``, procedure 000): ``invite_user`` (account and
+invitation mail to choose a password), ``set_org_role``, ``deactivate_user``,
+``reactivate_user``, ``resend_invitation``.
 """

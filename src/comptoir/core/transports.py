@@ -84,7 +84,42 @@ class MemoryTransport(Transport):
         self.sent.append(payload)
 
 
-DEFAULT_TRANSPORTS = {"mail": "comptoir.core.transports.MailTransport"}
+class HttpTransport(Transport):
+    """POSTs ``{"url", "body" (str), "headers": {}}`` (webhooks, team chat). A 2xx answer is
+    delivered; 408, 425, 429 and 5xx answers, timeouts and network errors are worth
+    retrying; other 4xx answers are permanent (the receiver refuses this request). The
+    payload is built, and signed if need be, when the row is written: a retry sends the
+    same bytes."""
+
+    timeout: ClassVar[float] = 10.0
+    RETRY_STATUSES: ClassVar[frozenset[int]] = frozenset({408, 425, 429})
+
+    def deliver(self, payload: dict[str, Any]) -> None:
+        import urllib.error
+        import urllib.request
+
+        url = payload["url"]
+        if not url.startswith(("http://", "https://")):
+            raise PermanentDeliveryError(f"not an HTTP address: {url!r}")
+        headers = {"Content-Type": "application/json", "User-Agent": "Comptoir"}
+        headers |= dict(payload.get("headers") or {})
+        body = payload["body"].encode("utf-8")
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (checked above)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+                answer.read(65536)
+        except urllib.error.HTTPError as exc:
+            if exc.code >= 500 or exc.code in self.RETRY_STATUSES:
+                raise TransientDeliveryError(f"HTTP {exc.code} from {url}") from exc
+            raise PermanentDeliveryError(f"HTTP {exc.code} from {url}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise TransientDeliveryError(f"{url}: {exc}") from exc
+
+
+DEFAULT_TRANSPORTS = {
+    "mail": "comptoir.core.transports.MailTransport",
+    "http": "comptoir.core.transports.HttpTransport",
+}
 
 
 def transport_for(kind: str) -> Transport:

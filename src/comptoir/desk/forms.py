@@ -89,3 +89,23 @@ class PhoneCallForm(AttachmentsMixin):
     body = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
     field_order = ["requester", "subject", "product", "body", "attachments", "is_urgent"]
+
+
+class ForwardForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the product team (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LinkForm(forms.Form):
+    feature = forms.IntegerField(
+        label=_("Number of the feature request"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"placeholder": "123456"}),
+    )
+
+
+class MacroForm(forms.Form):
+    macro = forms.IntegerField(label=_("Macro"), min_value=1)

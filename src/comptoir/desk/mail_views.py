@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comptoir.core.errors import ComptoirError
+from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.core.models import OutboxMessage
 from comptoir.desk.views import staff_required
 from comptoir.mail import services as mail_services
 from comptoir.mail.models import InboundMail
+from comptoir.tickets import selectors
 
 PAGE = 50
 
@@ -66,6 +67,26 @@ def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     head = raw[:20000].decode("utf-8", "replace")
     return render(
         request, "desk/mail_inbound.html", {"mail": inbound, "head": head, "truncated": len(raw) > 20000}
+    )
+
+
+@staff_required
+def original_mail(request: HttpRequest, number: int, message_id: int) -> HttpResponse:
+    """The mail a ticket's message came from, for anyone who may see the ticket (agents
+    check what the requester really sent: headers, the parts Comptoir left out)."""
+    try:
+        ticket = selectors.ticket_for(request.user, number, with_conversation=False)
+    except NotFound:
+        raise Http404 from None
+    inbound = get_object_or_404(
+        InboundMail.objects.select_related("mailbox", "ticket"), message_id=message_id, message__ticket=ticket
+    )
+    raw = bytes(inbound.raw)
+    head = raw[:20000].decode("utf-8", "replace")
+    return render(
+        request,
+        "desk/mail_inbound.html",
+        {"mail": inbound, "head": head, "truncated": len(raw) > 20000, "read_only": True},
     )
 
 

@@ -20,6 +20,7 @@ from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.desk import forms as desk_forms
+from comptoir.macros.services import apply_macro, available_macros
 from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
@@ -43,6 +44,11 @@ def _ticket_or_404(request: HttpRequest, number: int, **kwargs: bool) -> Ticket:
         return selectors.ticket_for(request.user, number, **kwargs)
     except NotFound:
         raise Http404(_("No such ticket.")) from None
+
+
+def _ticket_or_404_for(user: Any, number: int) -> Ticket:
+    """Another ticket named in a form: one the agent cannot see does not exist."""
+    return selectors.ticket_for(user, number, with_conversation=False)
 
 
 @staff_required
@@ -101,6 +107,8 @@ def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) ->
         ),
         "escalate": desk_forms.EscalateForm(),
         "urgency": desk_forms.UrgencyForm(initial={"urgent": "0" if ticket.is_urgent else "1"}),
+        "forward": desk_forms.ForwardForm(),
+        "link": desk_forms.LinkForm(),
     }
     made.update(bound or {})
     return made
@@ -110,6 +118,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, forms_: dict[str, form
     context: dict[str, Any] = {"ticket": ticket, "clocks": clock_views(ticket, now=clock_now())}
     if forms_:
         context["forms"] = forms_
+    context["macros"] = available_macros(request.user)
+    if ticket.type == TicketType.FEATURE_REQUEST:
+        context["supporting"] = selectors.supporting_requests(request.user, ticket)
     if request.user.sees_everything:
         context["downgrades"] = selectors.urgency_downgrades(ticket.requester_id)
     if ticket.organisation_id:
@@ -136,7 +147,12 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "requalify": desk_forms.RequalifyForm,
     "escalate": desk_forms.EscalateForm,
     "urgency": desk_forms.UrgencyForm,
+    "forward": desk_forms.ForwardForm,
+    "link": desk_forms.LinkForm,
+    "macro": desk_forms.MacroForm,
 }
+# Actions without a form.
+BARE_ACTIONS = {"take", "unlink"}
 
 
 def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
@@ -178,6 +194,18 @@ def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
     if action == "urgency":
         services.set_urgency(ticket, urgent=data["urgent"], by=user, reason=data["reason"])
         return _("Urgency updated.")
+    if action == "forward":
+        services.forward_to_product(ticket, by=user, note=data["note"])
+        return _("Forwarded to the product team.")
+    if action == "link":
+        services.link_to_feature(ticket, feature=_ticket_or_404_for(user, data["feature"]), by=user)
+        return _("Linked to the feature request.")
+    if action == "unlink":
+        services.unlink_from_feature(ticket, by=user)
+        return _("Link removed.")
+    if action == "macro":
+        apply_macro(ticket, macro_id=data["macro"], by=user)
+        return _("Macro applied.")
     services.escalate(ticket, by=user, reason=data["reason"], to_group=data["group"])
     return _("Ticket escalated.")
 
@@ -185,7 +213,7 @@ def _run(action: str, ticket: Ticket, user: Any, form: forms.Form) -> str:
 @staff_required
 @require_POST
 def ticket_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
-    if action != "take" and action not in ACTION_FORMS:
+    if action not in BARE_ACTIONS and action not in ACTION_FORMS:
         raise Http404
     ticket = _ticket_or_404(request, number, with_conversation=False)
     form: forms.Form = ACTION_FORMS.get(action, forms.Form)(request.POST, request.FILES)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.portal import files, views
+from comptoir.portal import account_views, files, survey_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("tickets/<int:number>/reply/", views.reply, name="reply"),
     path("tickets/<int:number>/status/", views.set_status, name="status"),
     path("files/<int:pk>/<str:filename>", files.attachment, name="attachment"),
+    path("tickets/<int:number>/survey/", survey_views.answer_on_ticket, name="survey_answer"),
+    path("survey/<str:token>/", survey_views.survey, name="survey"),
+    path("accounts/", account_views.account_list, name="accounts"),
+    path("accounts/new/", account_views.account_new, name="account_new"),
+    path("accounts/login/", account_views.login_preview, name="account_login"),
+    path("accounts/<int:pk>/<str:action>/", account_views.account_action, name="account_action"),
+    path("welcome/<uidb64>/<token>/", account_views.SetPasswordView.as_view(), name="set_password"),
 ]

@@ -9,6 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.accounts import eligibility
+from comptoir.admission import services as admission
+from comptoir.admission.models import HeldRequest
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.portal.forms import NewTicketForm, ReplyForm
@@ -60,11 +63,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_ticket(request: HttpRequest) -> HttpResponse:
+    # Procedure 002: someone their organisation does not serve learns whom to contact
+    # before typing a request (one sent anyway is kept for an agent, see submit).
+    refusal = eligibility.refusal_for(request.user)
+    if refusal and request.method != "POST":
+        return render(request, "portal/new.html", {"not_eligible": refusal})
     form = NewTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.open_ticket(
+            result = admission.submit(
                 requester=request.user,
                 subject=data["subject"],
                 body=data["body"],
@@ -77,11 +85,13 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         except ComptoirError as exc:
             form.add_error(None, exc.message)
         else:
+            if isinstance(result, HeldRequest):
+                return render(request, "portal/new.html", {"held": result, "quota": _quota(request)})
             messages.success(
                 request,
-                _("Your request has been registered under number %(ref)s.") % {"ref": ticket.reference},
+                _("Your request has been registered under number %(ref)s.") % {"ref": result.reference},
             )
-            return redirect("portal:ticket", number=ticket.number)
+            return redirect("portal:ticket", number=result.number)
     return render(request, "portal/new.html", {"form": form, "quota": _quota(request)})
 
 

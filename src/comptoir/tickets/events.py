@@ -63,7 +63,10 @@ def status_changed(
     )
 
 
-def assigned(ticket: Ticket, *, old: User | None, new: User | None, actor: User, at: datetime) -> TicketEvent:
+def assigned(
+    ticket: Ticket, *, old: User | None, new: User | None, actor: User | None, at: datetime
+) -> TicketEvent:
+    """``actor`` None: Comptoir assigned it (a group's automatic assignment, the rota)."""
     return _event(
         ticket,
         Kind.ASSIGNED,
@@ -138,9 +141,71 @@ def sla_alert(
     )
 
 
+def forwarded(
+    ticket: Ticket,
+    *,
+    owner: User | None,
+    old_group: Group | None,
+    new_group: Group | None,
+    old_assignee: User | None,
+    new_assignee: User | None,
+    actor: User,
+    at: datetime,
+) -> TicketEvent:
+    changes: dict[str, object] = {"owner": _user_ref(owner)}
+    if _group_ref(old_group) != _group_ref(new_group):
+        changes["group"] = [_group_ref(old_group), _group_ref(new_group)]
+    if _user_ref(old_assignee) != _user_ref(new_assignee):
+        changes["assignee"] = [_user_ref(old_assignee), _user_ref(new_assignee)]
+    return _event(ticket, Kind.FORWARDED, actor=actor, at=at, changes=changes)
+
+
+def linked(
+    ticket: Ticket, *, old: Ticket | None, new: Ticket | None, actor: User, at: datetime
+) -> TicketEvent:
+    refs = [t.number if t else None for t in (old, new)]
+    return _event(ticket, Kind.LINKED, actor=actor, at=at, public=False, changes={"feature": refs})
+
+
+def routed(ticket: Ticket, *, group: Group, rule_id: int, rule_name: str, at: datetime) -> TicketEvent:
+    """A routing rule put the new ticket in ``group`` (Comptoir did: no actor)."""
+    return _event(
+        ticket,
+        Kind.ROUTED,
+        actor=None,
+        at=at,
+        public=False,
+        reason=rule_name,
+        changes={"group": [None, _group_ref(group)], "rule": {"id": rule_id, "name": rule_name}},
+    )
+
+
 def _user_ref(user: User | None) -> dict[str, object] | None:
     return None if user is None else {"id": user.pk, "name": user.display_name}
 
 
 def _group_ref(group: Group | None) -> dict[str, object] | None:
     return None if group is None else {"id": group.pk, "name": group.name}
+
+
+def survey_sent(ticket: Ticket, *, survey_id: int, expires_at: datetime, at: datetime) -> TicketEvent:
+    """Comptoir invited the requester to rate the resolution (procedure 003: 8 days)."""
+    return _event(
+        ticket,
+        Kind.SURVEY_SENT,
+        actor=None,
+        at=at,
+        changes={"survey": survey_id, "expires_at": expires_at.isoformat()},
+    )
+
+
+def survey_answered(
+    ticket: Ticket, *, survey_id: int, rating: int, comment: str, actor: User, at: datetime
+) -> TicketEvent:
+    return _event(
+        ticket,
+        Kind.SURVEY_ANSWERED,
+        actor=actor,
+        at=at,
+        changes={"survey": survey_id, "rating": rating, "comment": comment},
+    )

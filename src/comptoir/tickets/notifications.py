@@ -22,6 +22,8 @@ from comptoir.mail import wording
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
+    from comptoir.catalog.models import Group
+    from comptoir.satisfaction.services import Invitation
     from comptoir.sla.models import SLAClock
     from comptoir.tickets.models import Message, Ticket
 
@@ -96,9 +98,15 @@ def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at, context={"back_at": back_at})
 
 
-def agent_replied(ticket: Ticket, message: Message, *, at: datetime) -> OutboxMessage | None:
-    """Procedure 001: a mail on every answer; the requester may answer it."""
-    return _mail("reply", to=ticket.requester, ticket=ticket, at=at, context={"message": message})
+def agent_replied(
+    ticket: Ticket, message: Message, *, at: datetime, invitation: Invitation | None = None
+) -> OutboxMessage | None:
+    """Procedure 001: a mail on every answer; the requester may answer it. An answer that
+    resolves the request says so and carries the invitation to rate it (procedure 003)."""
+    context: dict[str, object] = {"message": message}
+    if invitation is not None:
+        context |= {"survey_url": invitation.url, "survey_expires_at": invitation.expires_at}
+    return _mail("reply", to=ticket.requester, ticket=ticket, at=at, context=context)
 
 
 def requester_replied(ticket: Ticket, message: Message, *, at: datetime) -> OutboxMessage | None:
@@ -107,11 +115,15 @@ def requester_replied(ticket: Ticket, message: Message, *, at: datetime) -> Outb
     return _mail("requester_reply", to=ticket.assignee, ticket=ticket, at=at, context={"message": message})
 
 
-def status_changed(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
-    """Procedures 001 and 002: the requester hears when the ticket is resolved or closed."""
+def status_changed(
+    ticket: Ticket, *, at: datetime, invitation: Invitation | None = None
+) -> OutboxMessage | None:
+    """Procedures 001 and 002: the requester hears when the ticket is resolved or closed;
+    procedure 003: the resolution mail carries the invitation to rate it."""
     if ticket.status not in {"resolved", "closed"}:
         return None
-    return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at)
+    context = {"survey_url": invitation.url, "survey_expires_at": invitation.expires_at} if invitation else {}
+    return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at, context=context)
 
 
 SLA_DIGEST_LINES = 200
@@ -168,3 +180,90 @@ def assigned_to_you(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     if ticket.assignee is None:
         return None
     return _mail("assigned", to=ticket.assignee, ticket=ticket, at=at, context={"desk_url": desk_url(ticket)})
+
+
+def _to_people(
+    template: str, people: Sequence[User], *, ticket: Ticket, at: datetime, context: dict[str, object]
+) -> list[OutboxMessage | None]:
+    """One mail per person (each in their own language), each person once."""
+    seen: set[int] = set()
+    mails = []
+    for person in people:
+        if person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        mails.append(_mail(template, to=person, ticket=ticket, at=at, context=context))
+    return mails
+
+
+def _team(group: Group | None, *, besides: User | None = None) -> list[User]:
+    if group is None:
+        return []
+    return [
+        u
+        for u in group.members.filter(is_active=True).order_by("pk")
+        if besides is None or u.pk != besides.pk
+    ]
+
+
+def escalated_to_group(ticket: Ticket, *, reason: str, by: User, at: datetime) -> list[OutboxMessage | None]:
+    """Issue #5: the receiving group is told a ticket was handed to it, and why."""
+    return _to_people(
+        "escalated",
+        _team(ticket.group, besides=by),
+        ticket=ticket,
+        at=at,
+        context={"desk_url": desk_url(ticket), "reason": reason, "by": by},
+    )
+
+
+def forwarded_to_product_team(
+    ticket: Ticket, *, owner: User | None, team: Group | None, note: str, at: datetime
+) -> list[OutboxMessage | None]:
+    """Procedure 003: the product owner (or the product team) receives the feature request,
+    with the requester's own words and the agent's note."""
+    people = ([owner] if owner is not None else []) + _team(team)
+    first = ticket.messages.filter(kind="public").order_by("created_at", "pk").first()
+    return _to_people(
+        "forwarded",
+        people,
+        ticket=ticket,
+        at=at,
+        context={"desk_url": desk_url(ticket), "note": note, "first_message": first},
+    )
+
+
+def forwarded_to_requester(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
+    return _mail("forwarded_requester", to=ticket.requester, ticket=ticket, at=at)
+
+
+def linked_to_feature(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
+    return _mail("linked_requester", to=ticket.requester, ticket=ticket, at=at)
+
+
+def requalified(
+    ticket: Ticket, *, changes: dict[str, list[object]], reason: str, at: datetime
+) -> OutboxMessage | None:
+    """Issue #5: the requester is told when a requalification changes what we promised
+    (priority, severity, the SLA policy), with the new due times."""
+    from comptoir.sla.display import clock_views
+    from comptoir.tickets.vocabulary import Priority, Severity
+
+    labels = {"priority": Priority, "severity": Severity}
+    changed = [
+        (field, labels[field](old).label, labels[field](new).label)
+        for field, (old, new) in changes.items()
+        if field in labels
+    ]
+    promised = [
+        c
+        for c in clock_views(ticket, now=at)
+        if c.show_to_requester and c.segment_is_current and c.state == "running" and c.due_at
+    ]
+    return _mail(
+        "requalified",
+        to=ticket.requester,
+        ticket=ticket,
+        at=at,
+        context={"changed": changed, "promised": promised, "reason": reason},
+    )

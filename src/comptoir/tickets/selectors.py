@@ -124,7 +124,7 @@ def ticket_for(user: User, number: int, *, with_conversation: bool = True) -> Ti
     A ticket the user may not see is "not found", like a number that does not exist: it
     is filtered out by the query itself, so it is never read (not even its conversation)
     and costs the same queries as a missing number."""
-    qs = visible_tickets(user).select_related(*LIST_RELATED)
+    qs = visible_tickets(user).select_related(*LIST_RELATED, "feature")
     if with_conversation:
         messages = Message.objects.select_related("author").order_by("created_at", "pk")
         if not user.is_staff_member:
@@ -147,3 +147,17 @@ def ticket_for(user: User, number: int, *, with_conversation: bool = True) -> Ti
     except Ticket.DoesNotExist:
         raise NotFound(_("No such ticket.")) from None
     return ticket
+
+
+SUPPORTING_SHOWN = 50
+
+
+def supporting_requests(user: User, feature: Ticket) -> list[Ticket]:
+    """The requests linked to a feature request that the user may see, newest first (at
+    most ``SUPPORTING_SHOWN``)."""
+    return list(
+        visible_tickets(user)
+        .filter(feature_id=feature.pk)
+        .select_related("requester", "organisation")
+        .order_by("-created_at", "-pk")[:SUPPORTING_SHOWN]
+    )

@@ -37,12 +37,16 @@ def _delays_for(table: dict[int | None, Delays], organisation_id: int | None) ->
     return table.get(organisation_id) or table.get(None) or Delays()
 
 
-def _candidates(status: str, min_days: int, at: datetime) -> Iterator[tuple[int, int | None, datetime, int]]:
+def _candidates(
+    status: str, min_days: int, at: datetime, *, fewer_reminders_than: int | None = None
+) -> Iterator[tuple[int, int | None, datetime, int]]:
     # N business days are at least N calendar days: older than that is a superset, cheap
     # to find on the (status, status_since) index.
+    found = Ticket.objects.filter(status=status, status_since__lte=at - timedelta(days=min_days))
+    if fewer_reminders_than is not None:
+        found = found.filter(reminders_sent__lt=fewer_reminders_than)
     yield from (
-        Ticket.objects.filter(status=status, status_since__lte=at - timedelta(days=min_days))
-        .order_by("pk")
+        found.order_by("pk")
         .values_list("pk", "organisation_id", "status_since", "reminders_sent")
         .iterator(chunk_size=2000)
     )
@@ -54,8 +58,11 @@ def remind_pending(*, at: datetime | None = None) -> int:
     at = at or clock_now()
     table = _delays()
     shortest = min((d.first_reminder for d in table.values() if d.first_reminder), default=2)
+    # Tickets already reminded as often as any policy reminds are not read again.
+    policies = [*table.values(), *([] if None in table else [Delays()])]
+    steps = max((2 if d.second_reminder else 1) for d in policies)
     sent = 0
-    for pk, org_id, since, count in _candidates("pending", shortest, at):
+    for pk, org_id, since, count in _candidates("pending", shortest, at, fewer_reminders_than=steps):
         delays = _delays_for(table, org_id)
         if not reminder_due(since, count, delays, organisation_calendar(org_id), at):
             continue

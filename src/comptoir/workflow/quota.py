@@ -1,6 +1,7 @@
 """Procedure 000: a contract gives 20 tickets a month, and nobody can see how many are
 left. The counter resets on the 1st in the organisation's time zone; beyond the allowance
-the organisation's policy warns, or refuses with a clear message."""
+the organisation's policy warns, holds the request for a supervisor's approval (kept by
+``comptoir.admission``), or refuses with a clear message."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from comptoir.sla.policies import organisation_calendar, organisation_quota
 
 class QuotaExceeded(ValidationError):
     pass
+
+
+class ApprovalRequired(QuotaExceeded):
+    """Beyond the allowance under the "approval" policy: the request is not opened but
+    kept (``comptoir.admission.services.submit``) until a supervisor decides."""
+
+    reason = "quota_approval"
 
 
 @dataclass(frozen=True)
@@ -56,13 +64,22 @@ def usage(organisation_id: int, *, at: datetime) -> Usage:
 
 
 def check(organisation_id: int | None, *, at: datetime, by_staff: bool) -> Usage | None:
-    """Before a new ticket: refuses it when the allowance is used and the organisation's
-    policy says so (the support team may still log one, e.g. an urgent call). Reads the
+    """Before a new ticket: refuses it, or asks for a supervisor's approval, when the
+    allowance is used and the organisation's policy says so (the support team may still
+    log one, e.g. an urgent call, and a supervisor's approval opens one). Reads the
     contract from the per-process catalogue: no query for organisations without quota."""
     contract = organisation_quota(organisation_id)
     if organisation_id is None or contract is None:
         return None
     current = usage(organisation_id, at=at)
+    if current.exceeded and contract[1] == Organisation.QuotaPolicy.APPROVAL and not by_staff:
+        raise ApprovalRequired(
+            _(
+                "Your organisation has used its %(n)d requests for this month: a supervisor must "
+                "approve this one before it is opened."
+            )
+            % {"n": current.allowance}
+        )
     if current.exceeded and contract[1] == Organisation.QuotaPolicy.REFUSE and not by_staff:
         raise QuotaExceeded(
             _(

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
+from comptoir.admission import services as admission
+from comptoir.admission.models import HeldRequest
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError
@@ -50,7 +52,7 @@ class TemporaryFailure(Exception):
 @dataclass(frozen=True)
 class Outcome:
     inbound_id: int | None
-    status: str  # new_ticket, reply, follow_up, duplicate, ignored, refused, quarantined
+    status: str  # new_ticket, reply, follow_up, held, duplicate, ignored, refused, quarantined
     ticket_number: int | None = None
     reason: str = ""
 
@@ -154,7 +156,7 @@ def _domain() -> str:
 
 def _tell_about_large_files(mail: ParsedMail, inbound: InboundMail, outcome: Outcome, at: datetime) -> None:
     names = [a.filename for a in mail.attachments if a.too_large]
-    if not names or outcome.status not in {"new_ticket", "follow_up", "reply"}:
+    if not names or outcome.status not in {"new_ticket", "follow_up", "reply", "held"}:
         return
     reference = f"#{outcome.ticket_number}" if outcome.ticket_number else None
     outbox.enqueue(
@@ -270,7 +272,7 @@ def _add_followers(ticket: Ticket, mail: ParsedMail, *, exclude) -> None:  # typ
         ticket.followers.add(*users)
 
 
-AUTO_ANSWERED = ("new_ticket", "follow_up", "refused")
+AUTO_ANSWERED = ("new_ticket", "follow_up", "refused", "held")
 
 
 def _recent_auto_answers(address: str, at: datetime) -> int:
@@ -291,7 +293,10 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
     if product is None and mailbox is not None:
         product = mailbox.product
     with transaction.atomic():
-        ticket = services.open_ticket(
+        # Procedures 000 and 002: a sender their organisation does not serve, or beyond the
+        # allowance under the approval policy, gets a kept request and an answer saying
+        # why; the mail is processed (linked to it), not quarantined.
+        result = admission.submit(
             requester=sender,
             subject=subject,
             body=body,
@@ -312,8 +317,14 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
                 if u and u.pk != sender.pk
             ],
             acknowledge=_recent_auto_answers(mail.from_address, at) < AUTO_ANSWERS_PER_HOUR,
+            inbound=inbound,
             at=at,
         )
+        if isinstance(result, HeldRequest):
+            reason = _("Kept for a decision: %(why)s") % {"why": result.get_reason_display()}
+            _finish(inbound, InboundMail.State.PROCESSED, reason, at, outcome="held")
+            return Outcome(inbound.pk, "held", None, reason)
+        ticket = result
         status = "follow_up" if linked_to else "new_ticket"
         _finish(
             inbound,

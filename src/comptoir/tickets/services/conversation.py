@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition
+from comptoir.satisfaction import services as satisfaction
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
 from comptoir.tickets.models import Message, Ticket
@@ -60,6 +61,7 @@ def reply(
         ticket.updated_at = at
         evts = [events.replied(ticket, message, actor=by, at=at)]
         mails = []
+        invitation = None
         if by.is_staff_member and by.pk != ticket.requester_id:
             new = lifecycle.after_agent_reply(old)
             if set_status and set_status != new:
@@ -69,7 +71,10 @@ def reply(
             if ticket.first_response_at is None:
                 ticket.first_response_at = at
                 fields.append("first_response_at")
-            mails.append(notifications.agent_replied(ticket, message, at=at))
+            # Answer and resolve in one step: the answer's mail carries the invitation to
+            # rate the resolution (procedure 003), instead of a second mail.
+            invitation = satisfaction.invite(ticket, at=at) if new == lifecycle.RESOLVED != old else None
+            mails.append(notifications.agent_replied(ticket, message, at=at, invitation=invitation))
         else:
             new = lifecycle.after_requester_reply(old)
             mails.append(notifications.requester_replied(ticket, message, at=at))
@@ -82,6 +87,8 @@ def reply(
                 ticket.resolved_at = at
                 fields.append("resolved_at")
             evts.append(events.status_changed(ticket, old=old, new=new, actor=by, at=at))
+        if invitation is not None:
+            evts.append(invitation.event)
         store(ticket, fields, evts, mails, at=at)
     return message
 

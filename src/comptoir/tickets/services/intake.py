@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from comptoir.accounts import eligibility
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
+from comptoir.dispatch import services as dispatch
 from comptoir.sla import services as sla
 from comptoir.tickets import events, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
@@ -73,11 +75,27 @@ def open_ticket(
     if component is not None and (product is None or component.product_id != product.pk):
         raise ValidationError(_("This component does not belong to the chosen product."))
     check_files(attachments or [])
-    if group is None and product is not None:
-        group = product.default_group
-    # Procedure 000: the contract's monthly allowance (a follow-up of a closed request is
-    # not a new request).
+    # An explicit group wins; then the routing rules; then the product's default group;
+    # else the triage queue.
+    routing = dispatch.route(
+        group=group,
+        product=product,
+        component=component,
+        type=type,
+        channel=channel,
+        organisation_id=requester.organisation_id,
+        mailbox=mailbox,
+        subject=subject,
+        body=body,
+    )
+    group = routing.group
+    # Procedure 002: only the roles the organisation serves open tickets themselves;
+    # procedure 000: the contract's monthly allowance. A follow-up of a closed request is
+    # not a new request, and the team logging one for someone decides for itself. Both
+    # raise an error that comptoir.admission.services.submit turns into a kept request.
     if linked_to is None:
+        if not by.is_staff_member:
+            eligibility.check(requester)
         quota.check(requester.organisation_id, at=at, by_staff=by.is_staff_member)
     with transaction.atomic():
         ticket = Ticket(
@@ -120,6 +138,8 @@ def open_ticket(
         if attachments:
             attach(ticket, message, attachments, at=at)
         TicketEvent.objects.bulk_create([created])
+        # After the ``created`` event, so the history reads in order: routed, assigned.
+        dispatch.dispatch_new_ticket(ticket, routing, at=at)
         sla.write_clocks(ticket, clocks, new=True)
         if followers:
             ticket.followers.add(*followers)

@@ -1,4 +1,6 @@
-"""Requalification (type, severity, priority, product, component) and escalation."""
+"""Requalification (type, severity, priority, product, component) and escalation: the
+requester hears when a requalification changes what was promised, the receiving group
+when a ticket is escalated to it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Component, Group, Product
+from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, ValidationError
 from comptoir.sla import services as sla
@@ -88,6 +91,12 @@ def requalify(
             [events.requalified(ticket, changes=changes, actor=by, at=at, reason=reason)],
             at=at,
         )
+        # The requester hears of it when it changes what we promised them (built after the
+        # clocks are refreshed, so the mail gives the new due times).
+        if changes.keys() & {"priority", "severity", "sla_policy"}:
+            outbox.enqueue(
+                [m for m in [notifications.requalified(ticket, changes=changes, reason=reason, at=at)] if m]
+            )
     return ticket
 
 
@@ -138,6 +147,7 @@ def escalate(
                 ),
                 events.note_added(ticket, note, actor=by, at=at),
             ],
+            notifications.escalated_to_group(ticket, reason=reason, by=by, at=at),
             at=at,
         )
     return ticket

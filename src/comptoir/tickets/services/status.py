@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, PermissionDenied
+from comptoir.satisfaction import services as satisfaction
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.permissions import check_can_view
@@ -53,9 +54,12 @@ def change_status(
             raise PermissionDenied(_("Only the support team can do this."))
         ticket.updated_at = at
         fields = ["updated_at", *set_status_fields(ticket, to, at)]
+        invitation = None
         if to == lifecycle.RESOLVED:
             ticket.resolved_at = at
             fields.append("resolved_at")
+            # Procedure 003: 8 days to rate the resolution; the link is in the resolution mail.
+            invitation = satisfaction.invite(ticket, at=at)
         elif old == lifecycle.RESOLVED:
             ticket.resolved_at = None
             fields.append("resolved_at")
@@ -65,8 +69,11 @@ def change_status(
         store(
             ticket,
             fields,
-            [events.status_changed(ticket, old=old, new=to, actor=by, at=at, reason=reason.strip())],
-            [notifications.status_changed(ticket, at=at)],
+            [
+                events.status_changed(ticket, old=old, new=to, actor=by, at=at, reason=reason.strip()),
+                *([invitation.event] if invitation else []),
+            ],
+            [notifications.status_changed(ticket, at=at, invitation=invitation)],
             at=at,
         )
     return ticket

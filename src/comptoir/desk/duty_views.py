@@ -1,0 +1,27 @@
+"""Who is on duty, and the triage queue they work: parse, read, render."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from comptoir.core.clock import now as clock_now
+from comptoir.desk.views import staff_required
+from comptoir.dispatch import selectors
+from comptoir.dispatch.models import Rota
+from comptoir.dispatch.services import duty_board
+
+
+@staff_required
+def duty(request: HttpRequest) -> HttpResponse:
+    """Procedure 003: who is on duty (triage, hotline) and on call (emergency line) now,
+    and who next."""
+    return render(request, "desk/duty.html", {"board": duty_board(at=clock_now())})
+
+
+@staff_required
+def triage(request: HttpRequest) -> HttpResponse:
+    page_arg = request.GET.get("page", "1")
+    page = selectors.triage(request.user, page=int(page_arg) if page_arg.isdigit() else 1)
+    on_duty = next((d for d in duty_board(at=clock_now()) if d.rota.kind == Rota.Kind.ON_DUTY), None)
+    return render(request, "desk/duty_triage.html", {"page": page, "on_duty": on_duty})

@@ -167,10 +167,11 @@ def _auto_reply_reason(headers: Sequence[tuple[str, str]], subject: str) -> str:
                 return f"subject: {subject}"
         if folded.startswith(_AUTO_SUBJECT_PREFIXES):
             return f"subject: {subject}"
-    for name in ("List-Id", "List-Unsubscribe"):
+    for name in ("List-Id", "List-Unsubscribe", "List-Subscribe", "List-Post", "List-Help"):
         for value in _header(headers, name):
             return f"{name}: {value} (bulk)"
-    for name in ("X-Loop", "X-Mailing-List"):
+    # Mailing-list software's own notices (fml, ezmlm): "you are not a member", loop alerts.
+    for name in ("X-Loop", "X-Mailing-List", "Mailing-List", "X-MLServer", "X-ML-Name"):
         for value in _header(headers, name):
             return f"{name}: {value}"
     return ""

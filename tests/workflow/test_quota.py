@@ -83,3 +83,14 @@ def test_requesters_and_agents_see_how_many_requests_remain(desk, client):
         ticket = Ticket.objects.filter(organisation=desk.parish).first()
         client.force_login(desk.l1)
         assert 'data-remaining="17"' in client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+
+
+def test_an_allowance_of_one_is_told_in_the_singular(desk):
+    """Procedure 000 speaks of 20 requests; a small contract of one request reads right too."""
+    desk.parish.monthly_ticket_quota = 1
+    desk.parish.quota_policy = "refuse"
+    desk.parish.save()
+    desk.open()
+    with pytest.raises(quota.QuotaExceeded) as refused:
+        desk.open(subject="Deuxième demande")
+    assert "sa demande de ce mois-ci (1 prévue au contrat)" in refused.value.message

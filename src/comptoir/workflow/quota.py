@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.accounts.models import Organisation
 from comptoir.core.errors import ValidationError
@@ -74,17 +74,23 @@ def check(organisation_id: int | None, *, at: datetime, by_staff: bool) -> Usage
     current = usage(organisation_id, at=at)
     if current.exceeded and contract[1] == Organisation.QuotaPolicy.APPROVAL and not by_staff:
         raise ApprovalRequired(
-            _(
+            ngettext(
+                "Your organisation has used its %(n)d request for this month: a supervisor must "
+                "approve this one before it is opened.",
                 "Your organisation has used its %(n)d requests for this month: a supervisor must "
-                "approve this one before it is opened."
+                "approve this one before it is opened.",
+                current.allowance or 0,
             )
             % {"n": current.allowance}
         )
     if current.exceeded and contract[1] == Organisation.QuotaPolicy.REFUSE and not by_staff:
         raise QuotaExceeded(
-            _(
+            ngettext(
+                "Your organisation has used its %(n)d request for this month. The counter starts "
+                "again on the 1st; for an emergency, please call the support team.",
                 "Your organisation has used its %(n)d requests for this month. The counter starts "
-                "again on the 1st; for an emergency, please call the support team."
+                "again on the 1st; for an emergency, please call the support team.",
+                current.allowance or 0,
             )
             % {"n": current.allowance}
         )

@@ -184,3 +184,72 @@ def resend_invitation(account: User, *, by: User, at: datetime | None = None) ->
 def _check_manageable(account: User) -> None:
     if account.is_staff_member or account.is_staff or account.is_superuser:
         raise NotFound(_("No such account."))
+
+
+def find_callers(query: str, *, by: User, limit: int = 20) -> list[User]:
+    """People the support team may log a call for, found by name, login, e-mail or
+    organisation (procedure 003: calls are "re-entered in the tool")."""
+    from django.db.models import Q
+
+    if not by.is_staff_member:
+        raise PermissionDenied(_("Only the support team can do this."))
+    words = (query or "").split()
+    if not words:
+        return []
+    found = User.objects.filter(is_active=True, role__in=[User.Role.REQUESTER, User.Role.ORG_ADMIN])
+    for word in words[:5]:
+        found = found.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return list(found.select_related("organisation").order_by("last_name", "first_name", "pk")[:limit])
+
+
+def register_caller(
+    *,
+    by: User,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+    organisation: Organisation | None = None,
+    at: datetime | None = None,
+) -> User:
+    """A caller the team does not know yet becomes a requester (one personal account per
+    person): login by the organisation's rule; with an e-mail address, they are invited to
+    choose a password and follow their requests on the portal."""
+    if not by.is_staff_member:
+        raise PermissionDenied(_("Only the support team can do this."))
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    if not first_name or not last_name:
+        raise ValidationError(_("First and last name are required: the login is made from them."))
+    email = check_personal_address(email) if email.strip() else ""
+    at = at or clock_now()
+    rule = organisation.login_rule if organisation else Organisation.LoginRule.FIRSTLAST
+    for _attempt in range(3):
+        base = logins.base_login(first_name, last_name, rule)
+        taken = User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+        user = User(
+            username=logins.make_login(first_name, last_name, rule, list(taken)),
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            email=email,
+            phone=phone.strip()[:40],
+            role=User.Role.REQUESTER,
+            organisation=organisation,
+            language=organisation.language if organisation else "",
+            date_joined=at,
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save(force_insert=True)
+                if email:
+                    outbox.enqueue([invitations.invitation(user, by=by, at=at)])
+        except IntegrityError:
+            continue
+        return user
+    raise ValidationError(_("The account could not be created; please try again."))

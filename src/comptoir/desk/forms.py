@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import Organisation
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.portal.forms import AttachmentsMixin
 from comptoir.tickets.vocabulary import Priority, Severity, Status, TicketType
@@ -77,8 +78,27 @@ class UrgencyForm(forms.Form):
 
 
 class PhoneCallForm(AttachmentsMixin):
+    """Procedures 001 and 003: an agent logs a call for the caller, found by name, e-mail or
+    organisation, or created on the spot."""
+
     requester = forms.ModelChoiceField(
-        label=_("Caller"), queryset=User.objects.filter(is_active=True).select_related("organisation")
+        label=_("Caller"),
+        queryset=User.objects.filter(is_active=True).select_related("organisation"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
+    called_at = forms.DateTimeField(
+        label=_("Time of the call"),
+        required=False,
+        help_text=_("Empty: now. The service levels count from the call."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
     product = forms.ModelChoiceField(
@@ -87,8 +107,37 @@ class PhoneCallForm(AttachmentsMixin):
         required=False,
     )
     body = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
+    notes = forms.CharField(
+        label=_("Internal note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the team only: what you checked during the call."),
+    )
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
-    field_order = ["requester", "subject", "product", "body", "attachments", "is_urgent"]
+    field_order = [
+        "requester",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "organisation",
+        "called_at",
+        "subject",
+        "product",
+        "body",
+        "notes",
+        "attachments",
+        "is_urgent",
+    ]
+    NEW_CALLER = ("first_name", "last_name", "email", "phone", "organisation")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("requester") is None and not (data.get("first_name") and data.get("last_name")):
+            raise forms.ValidationError(
+                _("Choose the caller among the people found, or give the new caller's first and last name.")
+            )
+        return data
 
 
 class ForwardForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts.models import Tier
+from comptoir.accounts.services import find_callers
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
@@ -247,17 +248,28 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
 
 @staff_required
 def phone_call(request: HttpRequest) -> HttpResponse:
-    """Procedure 001: agents log urgent phone calls as tickets for the caller."""
+    """Procedures 001 and 003: agents log phone calls as tickets for the caller, found by
+    name, e-mail or organisation, or created on the spot."""
+    query = request.GET.get("q", "").strip()
+    callers = find_callers(query, by=request.user) if query else []
+    if request.htmx and request.method == "GET":
+        return render(request, "desk/_phone_callers.html", {"callers": callers, "q": query})
     form = desk_forms.PhoneCallForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_caller = None
+        if data["requester"] is None:
+            new_caller = {k: data[k] for k in desk_forms.PhoneCallForm.NEW_CALLER}
+            new_caller["email"] = new_caller["email"] or ""
         try:
-            ticket = services.open_ticket(
-                requester=data["requester"],
+            ticket = services.log_phone_call(
                 by=request.user,
+                requester=data["requester"],
+                new_caller=new_caller,
+                called_at=data["called_at"],
                 subject=data["subject"],
                 body=data["body"],
-                channel=Channel.PHONE,
+                notes=data["notes"],
                 product=data["product"],
                 is_urgent=data["is_urgent"],
                 attachments=form.incoming_files(),
@@ -267,4 +279,9 @@ def phone_call(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ticket %(ref)s opened for the caller.") % {"ref": ticket.reference})
             return redirect("desk:ticket", number=ticket.number)
-    return render(request, "desk/phone.html", {"form": form})
+    chosen = form["requester"].value() if form.is_bound else None
+    picked = form.cleaned_data.get("requester") if form.is_bound and hasattr(form, "cleaned_data") else None
+    if picked is not None and picked not in callers:
+        callers = [picked, *callers]  # the caller chosen before the form came back with an error
+    context = {"form": form, "callers": callers, "q": query, "chosen": chosen}
+    return render(request, "desk/phone.html", context)

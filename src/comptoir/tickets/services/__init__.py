@@ -4,7 +4,7 @@ these; each writes its TicketEvents and outbox rows in the same transaction."""
 from comptoir.tickets.services.assignment import assign, take
 from comptoir.tickets.services.conversation import add_note, reply
 from comptoir.tickets.services.features import forward_to_product, link_to_feature, unlink_from_feature
-from comptoir.tickets.services.intake import open_ticket
+from comptoir.tickets.services.intake import log_phone_call, open_ticket
 from comptoir.tickets.services.qualification import escalate, requalify, set_urgency
 from comptoir.tickets.services.status import change_status
 
@@ -15,6 +15,7 @@ __all__ = [
     "escalate",
     "forward_to_product",
     "link_to_feature",
+    "log_phone_call",
     "open_ticket",
     "reply",
     "requalify",

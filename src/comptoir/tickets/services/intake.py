@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -146,4 +146,58 @@ def open_ticket(
         mails = [notifications.acknowledgement(ticket, at=at)] if acknowledge else []
         outbox.enqueue([m for m in mails if m])
     ticket._first_message = message  # type: ignore[attr-defined]
+    return ticket
+
+
+# How far back a call may be logged: later than that, it is a new contact.
+CALL_LOGGED_WITHIN = timedelta(days=7)
+
+
+def log_phone_call(
+    *,
+    by: User,
+    subject: str,
+    body: str,
+    requester: User | None = None,
+    new_caller: dict[str, object] | None = None,
+    called_at: datetime | None = None,
+    notes: str = "",
+    product: Product | None = None,
+    is_urgent: bool = False,
+    attachments: list[IncomingFile] | None = None,
+    at: datetime | None = None,
+) -> Ticket:
+    """Procedures 001 and 003: an agent logs a call as a ticket for the caller (created on
+    the spot when new), dated when the call came in so the service levels count from it; the
+    caller gets the usual acknowledgement with the number, and the agent's notes stay
+    internal. All or nothing."""
+    from comptoir.accounts import services as accounts
+    from comptoir.tickets.services.conversation import add_note
+
+    at = at or clock_now()
+    if not by.is_staff_member:
+        raise PermissionDenied(_("Only the support team can log a call."))
+    called_at = called_at or at
+    if called_at > at + timedelta(minutes=5):
+        raise ValidationError(_("The call cannot be in the future."))
+    if called_at < at - CALL_LOGGED_WITHIN:
+        raise ValidationError(_("A call is logged within 7 days; for an older one, write down today's date."))
+    with transaction.atomic():
+        if requester is None:
+            if not new_caller:
+                raise ValidationError(_("Who called? Choose the caller or give their name."))
+            requester = accounts.register_caller(by=by, at=at, **new_caller)  # type: ignore[arg-type]
+        ticket = open_ticket(
+            requester=requester,
+            by=by,
+            subject=subject,
+            body=body,
+            channel=Channel.PHONE,
+            product=product,
+            is_urgent=is_urgent,
+            attachments=attachments,
+            at=called_at,
+        )
+        if notes.strip():
+            add_note(ticket, by=by, body=notes, at=called_at)
     return ticket

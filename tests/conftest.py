@@ -95,19 +95,20 @@ def http_receiver() -> Iterator[HttpReceiver]:
 
 @pytest.fixture(autouse=True)
 def _fresh_sla_policies():
-    """SLA policies, mail wording, routing rules and rotas are cached per process; each
-    test starts afresh."""
+    """SLA policies, mail wording, routing rules and rotas, eligibility rules and the count
+    of held requests are cached per process; each test starts afresh."""
+    from comptoir.accounts import eligibility
+    from comptoir.admission import selectors as held_requests
     from comptoir.dispatch import catalogue
     from comptoir.mail import wording
     from comptoir.sla import policies
 
-    policies.forget()
-    wording.forget()
-    catalogue.reset()
+    forget = (policies.forget, wording.forget, catalogue.reset, eligibility.reset, held_requests.forget)
+    for reset in forget:
+        reset()
     yield
-    policies.forget()
-    wording.forget()
-    catalogue.reset()
+    for reset in forget:
+        reset()
 
 
 @pytest.fixture

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "comptoir.admission",
     "comptoir.macros",
     "comptoir.outages",
+    "comptoir.contact",
     "comptoir.portal",
     "comptoir.desk",
 ]

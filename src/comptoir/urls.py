@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("comptoir.portal.urls")),
     path("desk/", include("comptoir.desk.urls")),
+    path("contact/", include("comptoir.contact.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -223,10 +223,35 @@ def register_caller(
     choose a password and follow their requests on the portal."""
     if not by.is_staff_member:
         raise PermissionDenied(_("Only the support team can do this."))
+    email = check_personal_address(email) if email.strip() else ""
+    return create_requester(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        organisation=organisation,
+        invited_by=by,
+        at=at,
+    )
+
+
+def create_requester(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+    organisation: Organisation | None = None,
+    language: str = "",
+    invited_by: User | None = None,
+    at: datetime | None = None,
+) -> User:
+    """A requester account without a password, login by the organisation's naming rule
+    (de-duplicated; a concurrent creation of the same login takes the next suffix). With
+    ``invited_by`` and an address, the person is invited to choose a password."""
     first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
     if not first_name or not last_name:
         raise ValidationError(_("First and last name are required: the login is made from them."))
-    email = check_personal_address(email) if email.strip() else ""
     at = at or clock_now()
     rule = organisation.login_rule if organisation else Organisation.LoginRule.FIRSTLAST
     for _attempt in range(3):
@@ -240,15 +265,15 @@ def register_caller(
             phone=phone.strip()[:40],
             role=User.Role.REQUESTER,
             organisation=organisation,
-            language=organisation.language if organisation else "",
+            language=language or (organisation.language if organisation else ""),
             date_joined=at,
         )
         user.set_unusable_password()
         try:
             with transaction.atomic():
                 user.save(force_insert=True)
-                if email:
-                    outbox.enqueue([invitations.invitation(user, by=by, at=at)])
+                if email and invited_by is not None:
+                    outbox.enqueue([invitations.invitation(user, by=invited_by, at=at)])
         except IntegrityError:
             continue
         return user

@@ -95,20 +95,13 @@ def http_receiver() -> Iterator[HttpReceiver]:
 
 @pytest.fixture(autouse=True)
 def _fresh_sla_policies():
-    """SLA policies, mail wording, routing rules and rotas, eligibility rules and the count
-    of held requests are cached per process; each test starts afresh."""
-    from comptoir.accounts import eligibility
-    from comptoir.admission import selectors as held_requests
-    from comptoir.dispatch import catalogue
-    from comptoir.mail import wording
-    from comptoir.sla import policies
+    """SLA policies, mail wording, routing rules and rotas, eligibility rules… are cached
+    per process (comptoir.core.cache); each test starts afresh."""
+    from comptoir.core.cache import forget_all
 
-    forget = (policies.forget, wording.forget, catalogue.reset, eligibility.reset, held_requests.forget)
-    for reset in forget:
-        reset()
+    forget_all()
     yield
-    for reset in forget:
-        reset()
+    forget_all()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -23,14 +22,6 @@ def paris(*args: int) -> datetime:
 
 def at(moment: datetime):  # type: ignore[no-untyped-def]
     return time_machine.travel(moment, tick=False)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dispatch_catalogue() -> Iterator[None]:
-    """Rules and rotas are cached per process; each test starts afresh."""
-    catalogue.reset()
-    yield
-    catalogue.reset()
 
 
 def make_rota(name: str, members, *, kind=Rota.Kind.ON_DUTY, **fields) -> Rota:  # type: ignore[no-untyped-def]

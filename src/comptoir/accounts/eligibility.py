@@ -4,28 +4,22 @@ owners; if you are neither, contact your communication department").
 Each organisation lists the roles of its accounts that may open tickets
 (``Organisation.eligible_roles``, empty: everyone) and whom others should contact
 (``support_contact``). The rules are read on every new ticket, so they are kept in memory
-for ``TTL`` seconds like the SLA catalogue (``reset()`` drops them; the admin does on save):
+(``comptoir.core.cache``) like the SLA catalogue (``reset()`` drops them; the admin does on save):
 no query for the organisations that serve everyone.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from comptoir.core.cache import ProcessCache
 from comptoir.core.errors import PermissionDenied
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
-
-TTL = 30.0
-
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -46,23 +40,23 @@ class NotEligible(PermissionDenied):
 
 
 def reset() -> None:
-    with _lock:
-        _cache.clear()
+    _rules_cache.forget()
 
 
-def _rules() -> dict[int, Rule]:
-    with _lock:
-        if _cache and time.monotonic() - float(_cache["at"]) < TTL:  # type: ignore[arg-type]
-            return _cache["rules"]  # type: ignore[return-value]
+def _load_rules() -> dict[int, Rule]:
     from comptoir.accounts.models import Organisation
 
     rows = Organisation.objects.exclude(eligible_roles=[]).values_list(
         "pk", "eligible_roles", "support_contact"
     )
-    rules = {pk: Rule(frozenset(roles or ()), contact) for pk, roles, contact in rows if roles}
-    with _lock:
-        _cache["rules"], _cache["at"] = rules, time.monotonic()
-    return rules
+    return {pk: Rule(frozenset(roles or ()), contact) for pk, roles, contact in rows if roles}
+
+
+_rules_cache: ProcessCache[dict[int, Rule]] = ProcessCache(_load_rules)
+
+
+def _rules() -> dict[int, Rule]:
+    return _rules_cache.get()
 
 
 def rule_for(organisation_id: int | None) -> Rule | None:

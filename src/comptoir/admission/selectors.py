@@ -3,14 +3,12 @@ of requests awaiting a decision shown in every staff page's menu.
 
 Supervisors and administrators decide on requests beyond the allowance and see every held
 request; agents review those from people their organisation does not serve. The counts
-are kept in memory for ``TTL`` seconds (the services drop them in their own process on
+are kept in memory (``comptoir.core.cache``) (the services drop them in their own process on
 every change), so the menu costs no query on most pages.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,21 +16,17 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.admission.models import HeldRequest
+from comptoir.core.cache import ProcessCache
 from comptoir.core.errors import NotFound
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
 
-TTL = 30.0
 PAGE_SIZE = 50
-
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
 
 
 def forget() -> None:
-    with _lock:
-        _cache.clear()
+    _counts_cache.forget()
 
 
 def reasons_for(user: User) -> tuple[str, ...]:
@@ -48,20 +42,21 @@ def can_decide(user: User, held: HeldRequest) -> bool:
     return held.reason in reasons_for(user)
 
 
-def _counts() -> dict[str, int]:
-    with _lock:
-        if _cache and time.monotonic() - float(_cache["at"]) < TTL:  # type: ignore[arg-type]
-            return _cache["counts"]  # type: ignore[return-value]
+def _load_counts() -> dict[str, int]:
     rows = (
         HeldRequest.objects.filter(state=HeldRequest.State.HELD)
         .values("reason")
         .annotate(n=Count("pk"))
         .values_list("reason", "n")
     )
-    counts = dict(rows)
-    with _lock:
-        _cache["counts"], _cache["at"] = counts, time.monotonic()
-    return counts
+    return dict(rows)
+
+
+_counts_cache: ProcessCache[dict[str, int]] = ProcessCache(_load_counts)
+
+
+def _counts() -> dict[str, int]:
+    return _counts_cache.get()
 
 
 def waiting_count(user: User) -> int:

@@ -1,31 +1,25 @@
 """Routing rules and rotas, cached per process.
 
 Every new ticket reads the rules, and every page of the portal shows the lines' hours: they
-are kept in memory for ``TTL`` seconds (changes made in the admin apply at once in that
-process and within ``TTL`` elsewhere); ``reset()`` drops the cache.
+are kept in memory (``comptoir.core.cache``); ``reset()`` drops them.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Prefetch
 
 from comptoir.calendars import BusinessCalendar
+from comptoir.core.cache import ProcessCache
 from comptoir.core.clock import now as clock_now
 from comptoir.dispatch.opening_hours import Hours, describe
 from comptoir.dispatch.rotation import Override, Rotation
 from comptoir.dispatch.routing import Rule
 
-TTL = 30.0
 # Overrides that ended longer ago than this no longer change who is on duty now or next.
 OVERRIDES_KEPT = timedelta(days=90)
-
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -51,19 +45,11 @@ class Catalogue:
 
 
 def reset() -> None:
-    with _lock:
-        _cache.clear()
+    _catalogue.forget()
 
 
 def catalogue() -> Catalogue:
-    with _lock:
-        cached = _cache.get("catalogue")
-        if cached is not None and time.monotonic() - float(_cache["loaded"]) < TTL:  # type: ignore[arg-type]
-            return cached  # type: ignore[return-value]
-    loaded = _load()
-    with _lock:
-        _cache["catalogue"], _cache["loaded"] = loaded, time.monotonic()
-    return loaded
+    return _catalogue.get()
 
 
 def _load() -> Catalogue:
@@ -121,3 +107,6 @@ def _load() -> Catalogue:
             )
         )
     return Catalogue(rules=rules, rotas=tuple(rotas))
+
+
+_catalogue: ProcessCache[Catalogue] = ProcessCache(_load)

@@ -3,25 +3,20 @@ short while like SLA policies; the built-in templates apply where there is none.
 
 from __future__ import annotations
 
-import threading
-import time
-
 from django.template import Context, Engine, Template, TemplateSyntaxError
 
-TTL = 30.0
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
+from comptoir.core.cache import ProcessCache
 
 
 def forget() -> None:
-    with _lock:
-        _cache.clear()
+    _overrides_cache.forget()
 
 
 def _overrides() -> dict[tuple[str, str], tuple[Template, Template]]:
-    with _lock:
-        if _cache and time.monotonic() - float(_cache["at"]) < TTL:  # type: ignore[arg-type]
-            return _cache["rows"]  # type: ignore[return-value]
+    return _overrides_cache.get()
+
+
+def _load_overrides() -> dict[tuple[str, str], tuple[Template, Template]]:
     from comptoir.mail.models import MailTemplate
 
     engine = Engine.get_default()
@@ -34,9 +29,12 @@ def _overrides() -> dict[tuple[str, str], tuple[Template, Template]]:
             )
         except TemplateSyntaxError:
             continue  # the admin form refuses these; a broken row must not stop mail
-    with _lock:
-        _cache["rows"], _cache["at"] = rows, time.monotonic()
     return rows
+
+
+_overrides_cache: ProcessCache[dict[tuple[str, str], tuple[Template, Template]]] = ProcessCache(
+    _load_overrides
+)
 
 
 def render(key: str, language: str, context: dict[str, object]) -> tuple[str, str] | None:

@@ -1,24 +1,18 @@
 """Loading SLA policies and their calendars, cached per process.
 
-Policies change rarely and are read on every ticket change, so they are kept in memory for
-``TTL`` seconds (changes made in the admin apply at once in that process and within
-``TTL`` elsewhere); ``forget()`` drops the cache.
+Policies change rarely and are read on every ticket change, so they are kept in memory
+(``comptoir.core.cache``); ``forget()`` drops them.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 
 from comptoir.calendars import BusinessCalendar
+from comptoir.core.cache import ProcessCache
 from comptoir.sla.clocks import Clockwork, Target, WallClock
 from comptoir.sla.matching import Conditions, Policy
 
-TTL = 30.0
-
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
 WALL_CLOCK = WallClock()
 
 
@@ -59,19 +53,11 @@ def organisation_language(organisation_id: int | None) -> str:
 
 
 def forget() -> None:
-    with _lock:
-        _cache.clear()
+    _catalogue.forget()
 
 
 def catalogue() -> Catalogue:
-    with _lock:
-        cached = _cache.get("catalogue")
-        if cached is not None and time.monotonic() - float(_cache["loaded"]) < TTL:  # type: ignore[arg-type]
-            return cached  # type: ignore[return-value]
-    loaded = _load()
-    with _lock:
-        _cache["catalogue"], _cache["loaded"] = loaded, time.monotonic()
-    return loaded
+    return _catalogue.get()
 
 
 def _load() -> Catalogue:
@@ -118,3 +104,6 @@ def _load() -> Catalogue:
     }
     languages = dict(Organisation.objects.values_list("pk", "language"))
     return Catalogue(tuple(policies), calendars, org_calendars, business, quotas, languages)
+
+
+_catalogue: ProcessCache[Catalogue] = ProcessCache(_load)

@@ -14,6 +14,7 @@ from comptoir.accounts.models import Organisation, Tier, User
 from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.dispatch import presets as dispatch_presets
+from comptoir.kb import demo as kb_demo
 from comptoir.sla import presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
@@ -138,6 +139,8 @@ def load() -> list[Login]:
     presets.procedure_003(editor_cal, [client])
     # Procedure 003: the three agents take turns on duty and on call for the emergency line.
     dispatch_presets.procedure_003([lea, marc, sophie])
+    # Procedure 000: the guide the sites check before opening a ticket.
+    kb_demo.load(organisations=[paroisse])
 
     marie = _user("mariedupont", "Marie", "Dupont", User.Role.ORG_ADMIN, organisation=paroisse)
     pierre = _user("pierremartin", "Pierre", "Martin", User.Role.REQUESTER, organisation=paroisse)

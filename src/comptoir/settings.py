@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "comptoir.macros",
     "comptoir.outages",
     "comptoir.contact",
+    "comptoir.campaigns",
+    "comptoir.api",
+    "comptoir.webhooks",
+    "comptoir.kb",
+    "comptoir.reports",
     "comptoir.portal",
     "comptoir.desk",
 ]
@@ -195,6 +200,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <support@com
 COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")
 COMPTOIR_MAX_ATTACHMENT_BYTES = int(os.environ.get("COMPTOIR_MAX_ATTACHMENT_BYTES", 10 * 2**20))
 COMPTOIR_FIRST_TICKET_NUMBER = 100001
+# Campaigns (outage notices, newsletters): at most this many mails a minute (0: no limit),
+# sent in batches of at most COMPTOIR_CAMPAIGN_BATCH.
+COMPTOIR_CAMPAIGN_RATE = int(os.environ.get("COMPTOIR_CAMPAIGN_RATE", 600))
+COMPTOIR_CAMPAIGN_BATCH = int(os.environ.get("COMPTOIR_CAMPAIGN_BATCH", 100))
 
 HUEY = huey_settings_from_url(
     os.environ.get("COMPTOIR_TASKS_URL") or f"sqlite:///{VAR_DIR / 'tasks.sqlite3'}",

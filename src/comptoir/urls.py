@@ -14,6 +14,10 @@ urlpatterns = [
     path("portal/", include("comptoir.portal.urls")),
     path("desk/", include("comptoir.desk.urls")),
     path("contact/", include("comptoir.contact.urls")),
+    path("newsletters/", include("comptoir.campaigns.urls")),
+    path("status/", include("comptoir.outages.urls")),
+    path("kb/", include("comptoir.kb.urls")),
+    path("reports/", include("comptoir.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -23,7 +23,7 @@ class ProcessCache[T]:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._value: tuple[T, float] | None = None
-        _every.add(self)  # type: ignore[arg-type]
+        _every.add(self)
 
     def get(self) -> T:
         with self._lock:

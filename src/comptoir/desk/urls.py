@@ -1,6 +1,16 @@
 from django.urls import path
 
-from comptoir.desk import digest_views, duty_views, held_views, mail_views, views
+from comptoir.api import token_views
+from comptoir.desk import (
+    campaign_views,
+    digest_views,
+    duty_views,
+    held_views,
+    mail_views,
+    outage_views,
+    views,
+)
+from comptoir.webhooks import views as webhook_views
 
 app_name = "desk"
 urlpatterns = [
@@ -22,8 +32,35 @@ urlpatterns = [
     path("mail/outbox/<int:pk>/", mail_views.outbox_detail, name="outbox_message"),
     path("review/", digest_views.review, name="digest"),
     path("review/send/", digest_views.send_review, name="digest_send"),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("webhooks/", webhook_views.deliveries, name="webhook_deliveries"),
     path("held/", held_views.held_list, name="held_list"),
     path("held/<int:pk>/", held_views.held_page, name="held"),
     path("held/<int:pk>/files/<int:file_pk>/", held_views.held_file, name="held_file"),
     path("held/<int:pk>/<str:action>/", held_views.held_action, name="held_action"),
+    path("outages/", outage_views.outage_list, name="outages"),
+    path("outages/new/", outage_views.declare, name="outage_declare"),
+    path("outages/<int:pk>/", outage_views.outage_page, name="outage"),
+    path("outages/<int:pk>/<str:action>/", outage_views.outage_action, name="outage_action"),
+    path("outages/tickets/<int:number>/link/", outage_views.link_ticket, name="outage_link_ticket"),
+    path(
+        "outages/tickets/<int:number>/unlink/<int:pk>/",
+        outage_views.unlink_ticket,
+        name="outage_unlink_ticket",
+    ),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_page, name="campaign"),
+    path("campaigns/<int:pk>/progress/", campaign_views.campaign_progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/<str:action>/", campaign_views.campaign_action, name="campaign_action"),
+    path(
+        "campaigns/outages/<int:outage_pk>/end-notice/", campaign_views.end_notice, name="campaign_end_notice"
+    ),
+    path("campaigns/lists/", campaign_views.lists, name="contact_lists"),
+    path("campaigns/lists/<int:pk>/", campaign_views.list_page, name="contact_list"),
+    path("campaigns/imports/<int:pk>/", campaign_views.import_page, name="contact_import"),
+    path("campaigns/templates/", campaign_views.templates, name="campaign_templates"),
+    path("campaigns/templates/new/", campaign_views.template_page, name="campaign_template_new"),
+    path("campaigns/templates/<int:pk>/", campaign_views.template_page, name="campaign_template"),
 ]

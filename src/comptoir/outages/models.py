@@ -131,3 +131,71 @@ class OutageUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outage} — {self.get_kind_display()}"
+
+
+def validate_web_address(value: str) -> None:
+    """Webhooks are posted over HTTP(S) only (no ``file:``, ``ftp:``, ...)."""
+    from django.core.exceptions import ValidationError
+
+    if not value.lower().startswith(("http://", "https://")):
+        raise ValidationError(_("Enter a web address (http or https)."), code="scheme")
+
+
+class ChatChannel(models.Model):
+    """A team chat channel told of outages through its incoming webhook (procedure 004:
+    « prévenir l'équipe sur Slack, en taguant tout le canal »)."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", _("Slack")
+        MATTERMOST = "mattermost", _("Mattermost")
+        TEAMS = "teams", _("Microsoft Teams")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SLACK)
+    url = models.URLField(
+        _("incoming webhook address"),
+        max_length=500,
+        validators=[validate_web_address],
+        help_text=_("The address the chat gives for its incoming webhook. Keep it secret."),
+    )
+    mention_channel = models.BooleanField(
+        _("mention @channel"),
+        default=True,
+        help_text=_("Notify everyone in the channel (Slack and Mattermost; Teams shows it as text)."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    on_declare = models.BooleanField(_("when an outage is declared"), default=True)
+    on_update = models.BooleanField(_("when an outage is updated"), default=True)
+    on_resolve = models.BooleanField(_("when an outage is resolved"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("team chat channel")
+        verbose_name_plural = _("team chat channels")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and bool(getattr(self, f"on_{event}", False))
+
+
+class Subscriber(models.Model):
+    """Someone who receives the status page's updates by e-mail, once they confirmed their
+    address (double opt-in). Unsubscribing deletes the row."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("created"))
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("status subscriber")
+        verbose_name_plural = _("status subscribers")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from comptoir.api import token_views
 from comptoir.portal import account_views, files, survey_views, views
 
 app_name = "portal"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("files/<int:pk>/<str:filename>", files.attachment, name="attachment"),
     path("tickets/<int:number>/survey/", survey_views.answer_on_ticket, name="survey_answer"),
     path("survey/<str:token>/", survey_views.survey, name="survey"),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("accounts/", account_views.account_list, name="accounts"),
     path("accounts/new/", account_views.account_new, name="account_new"),
     path("accounts/login/", account_views.login_preview, name="account_login"),

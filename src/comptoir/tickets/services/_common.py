@@ -12,6 +12,7 @@ from comptoir.core.errors import ValidationError
 from comptoir.core.models import OutboxMessage
 from comptoir.sla import services as sla
 from comptoir.tickets.models import Ticket, TicketEvent
+from comptoir.webhooks import services as webhooks
 
 
 def lock(ticket: Ticket) -> Ticket:
@@ -36,9 +37,11 @@ def store(
     at: datetime,
 ) -> None:
     """Write the change: the events, the SLA clocks the new history implies, the ticket's
-    changed fields and the mails (as outbox rows), all in the caller's transaction."""
+    changed fields, the mails and the webhook deliveries (as outbox rows), all in the
+    caller's transaction."""
     fields = list(fields)
-    TicketEvent.objects.bulk_create(list(events))
+    events = list(events)
+    TicketEvent.objects.bulk_create(events)
     if sla.refresh_clocks(ticket, at=at):
         fields += ["sla_due_at", "sla_breached"]
     if fields:
@@ -46,6 +49,7 @@ def store(
     rows = [m for m in mails if m is not None]
     if rows:
         outbox.enqueue(rows)
+    webhooks.publish(events)
 
 
 def set_status_fields(ticket: Ticket, status: str, at: datetime) -> list[str]:

@@ -21,6 +21,7 @@ from comptoir.tickets.models import Message, Ticket, TicketEvent
 from comptoir.tickets.numbering import next_number
 from comptoir.tickets.services._common import require_body
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+from comptoir.webhooks import services as webhooks
 from comptoir.workflow import quota
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ def open_ticket(
         sla.write_clocks(ticket, clocks, new=True)
         if followers:
             ticket.followers.add(*followers)
+        webhooks.publish([created])
         mails = [notifications.acknowledgement(ticket, at=at)] if acknowledge else []
         outbox.enqueue([m for m in mails if m])
     ticket._first_message = message  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from comptoir.accounts.models import User
 from comptoir.core import outbox
 from comptoir.tickets import events, notifications
 from comptoir.tickets.models import Ticket, TicketEvent
+from comptoir.webhooks import services as webhooks
 
 if TYPE_CHECKING:
     from comptoir.sla.models import SLAClock
@@ -67,6 +68,7 @@ def record_alerts(clocks: Sequence[SLAClock], *, level: str, at: datetime) -> No
             to = tuple(members.get(ticket.group_id or 0, []))
         by_recipients[to].append(clock)
     TicketEvent.objects.bulk_create(history, batch_size=2000)
+    webhooks.publish(history)
     mails = [
         notifications.sla_alert(group, level=level, to=list(to), cc=supervisors, at=at)
         for to, group in by_recipients.items()

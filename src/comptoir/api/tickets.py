@@ -1,0 +1,234 @@
+"""Tickets: list, open, read, SLA clocks, files. Everything goes through
+``comptoir.tickets.selectors``: a ticket the caller may not see is "not found", like a
+number that does not exist."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from comptoir.accounts.models import User
+from comptoir.admission import services as admission
+from comptoir.admission.models import HeldRequest
+from comptoir.api import pagination
+from comptoir.api.schemas import READ_ERRORS, WRITE_ERRORS, Error, Text
+from comptoir.api.security import READ, WRITE
+from comptoir.api.ticket_schemas import (
+    ClockOut,
+    TicketDetail,
+    TicketOut,
+    TicketPage,
+    clock_out,
+    ticket_detail,
+    ticket_out,
+)
+from comptoir.catalog.models import Component, Product
+from comptoir.core.clock import now as clock_now
+from comptoir.core.errors import NotFound, PermissionDenied, ValidationError
+from comptoir.sla.display import clock_views
+from comptoir.sla.models import SLAClock
+from comptoir.tickets import selectors
+from comptoir.tickets.models import Attachment, Message, Ticket
+from comptoir.tickets.vocabulary import Channel, Priority, Severity, TicketType
+
+router = Router(tags=["tickets"])
+
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+class TicketFilters(Schema):
+    status: Text | None = Field(None, description="One or several, comma-separated: new,open,pending…")
+    priority: Text | None = Field(None, description="Comma-separated: urgent,high,normal,low")
+    type: Text | None = Field(None, description="Comma-separated: question,incident,feature_request")
+    product: int | None = None
+    group: Text | None = Field(None, description="A group's id, or `none` (the triage queue).")
+    assignee: Text | None = Field(None, description="A user's id, `me` or `none`.")
+    organisation: int | None = None
+    updated_since: datetime | None = Field(None, description="Changed at or after this time.")
+    order: str = Field("-updated", pattern="^-?updated$", description="`-updated` (default) or `updated`.")
+    cursor: Text | None = None
+    limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
+
+
+def _filtered(user: User, f: TicketFilters) -> QuerySet[Ticket]:
+    qs = selectors.visible_tickets(user).select_related(*selectors.LIST_RELATED)
+    for key in ("status", "priority", "type"):
+        value = getattr(f, key)
+        if value:
+            qs = qs.filter(**{f"{key}__in": [v.strip() for v in value.split(",") if v.strip()]})
+    if f.product is not None:
+        qs = qs.filter(product_id=f.product)
+    if f.organisation is not None:
+        qs = qs.filter(organisation_id=f.organisation)
+    if f.group:
+        qs = qs.filter(group__isnull=True) if f.group == "none" else qs.filter(group_id=_id(f.group, "group"))
+    if f.assignee:
+        if f.assignee == "none":
+            qs = qs.filter(assignee__isnull=True)
+        elif f.assignee == "me":
+            qs = qs.filter(assignee_id=user.pk)
+        else:
+            qs = qs.filter(assignee_id=_id(f.assignee, "assignee"))
+    if f.updated_since is not None:
+        since = f.updated_since if f.updated_since.tzinfo else f.updated_since.replace(tzinfo=UTC)
+        try:
+            since = since.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(_("This date is out of range.")) from None
+        qs = qs.filter(updated_at__gte=since)
+    return qs
+
+
+def _id(value: str, name: str) -> int:
+    if not value.isdigit():
+        raise ValidationError(_("“%(name)s” takes an id, “none” or “me”.") % {"name": name})
+    return int(value)
+
+
+@router.get("", response={200: TicketPage, **READ_ERRORS}, auth=READ, summary="Tickets one may see")
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+    """The tickets the caller may see (requester: their own; organisation admin: their
+    organisation's; agent: their groups', the triage queue and their own; supervisor:
+    all), most recently updated first, ``limit`` at a time (at most 100)."""
+    rows, next_cursor = pagination.page(
+        _filtered(request.auth, filters),
+        field="updated_at",
+        descending=filters.order == "-updated",
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    return pagination.items(rows, ticket_out, next_cursor)
+
+
+class TicketIn(Schema):
+    subject: Text = Field(min_length=1, max_length=250)
+    body: Text = Field(min_length=1)
+    type: TicketType = TicketType.QUESTION
+    severity: Severity = Severity.NORMAL
+    priority: Priority = Priority.NORMAL
+    product: int | None = None
+    component: int | None = None
+    is_urgent: bool = False
+    requester: int | None = Field(
+        None, description="Support team only: the user this request is opened for (e.g. after a call)."
+    )
+
+
+class Held(Error):
+    """The request was not opened but kept: ``detail`` says why and whom to contact
+    (``not_eligible``), or that a supervisor must approve it (``quota_approval``)."""
+
+    held_request: int | None = None
+
+
+@router.post(
+    "",
+    response={201: TicketOut, **WRITE_ERRORS, 403: Held},
+    auth=WRITE,
+    summary="Open a ticket",
+)
+def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]]:
+    """Opens a ticket with channel ``api``: it has its number at once and the requester
+    gets the acknowledgement mail. Someone their organisation does not serve, or beyond
+    the monthly allowance under the approval policy, gets 403 with the explanation (the
+    request is kept for the team)."""
+    user = request.auth
+    requester = user
+    if data.requester is not None and data.requester != user.pk:
+        if not user.is_staff_member:
+            raise PermissionDenied(_("Only the support team can open a ticket for someone else."))
+        requester = User.objects.filter(pk=data.requester, is_active=True).first()
+        if requester is None:
+            raise ValidationError(_("No such requester."))
+    product = component = None
+    if data.product is not None:
+        product = Product.objects.filter(pk=data.product, is_active=True).first()
+        if product is None:
+            raise ValidationError(_("No such product."))
+    if data.component is not None:
+        component = Component.objects.filter(pk=data.component).first()
+        if component is None:
+            raise ValidationError(_("No such component."))
+    result = admission.submit(
+        requester=requester,
+        by=user,
+        subject=data.subject,
+        body=data.body,
+        channel=Channel.API,
+        type=data.type,
+        severity=data.severity,
+        priority=data.priority,
+        product=product,
+        component=component,
+        is_urgent=data.is_urgent,
+    )
+    if isinstance(result, HeldRequest):
+        return Status(403, {"detail": result.explanation, "code": result.reason, "held_request": result.pk})
+    return Status(201, ticket_out(result))
+
+
+@router.get("/{number}", response={200: TicketDetail, **READ_ERRORS}, auth=READ, summary="One ticket")
+def read_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
+    """The ticket with its conversation and history. Requesters never get internal notes
+    nor the team's internal events."""
+    return ticket_detail(selectors.ticket_for(request.auth, number))
+
+
+@router.get("/{number}/sla", response={200: list[ClockOut], **READ_ERRORS}, auth=READ, summary="SLA clocks")
+def ticket_sla(request: HttpRequest, number: int) -> list[dict[str, Any]]:
+    """The ticket's SLA clocks, the current ones first, with the business time left now.
+    Requesters get the current clocks their contract promises them."""
+    user = request.auth
+    ticket = _with_clocks(user, number)
+    views = clock_views(ticket, now=clock_now())
+    if not user.is_staff_member:
+        views = [v for v in views if v.show_to_requester and v.segment_is_current]
+    return [clock_out(v) for v in views]
+
+
+def _with_clocks(user: User, number: int) -> Ticket:
+    ticket = (
+        selectors.visible_tickets(user)
+        .prefetch_related(Prefetch("clocks", queryset=SLAClock.objects.select_related("policy")))
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("No such ticket."))
+    return ticket
+
+
+@router.get(
+    "/{number}/attachments/{attachment_id}",
+    response={200: None, **READ_ERRORS},
+    auth=READ,
+    url_name="ticket_attachment",
+    summary="Download a file",
+    openapi_extra={
+        "responses": {200: {"description": "The file", "content": {"application/octet-stream": {}}}}
+    },
+)
+def download_attachment(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
+    """A file of a message the caller may see (a requester: not of an internal note)."""
+    user = request.auth
+    ticket = selectors.ticket_for(user, number, with_conversation=False)
+    files = Attachment.objects.filter(pk=attachment_id, ticket=ticket)
+    if not user.is_staff_member:
+        files = files.filter(message__kind=Message.Kind.PUBLIC)
+    item = files.first()
+    if item is None:
+        raise NotFound(_("No such file."))
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=item.content_type not in INLINE_TYPES,
+        filename=item.filename,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

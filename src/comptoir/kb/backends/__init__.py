@@ -1,0 +1,1 @@
+"""Search back-ends of the guide: one per database vendor, same contract (``base``)."""

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page then serves its own Swagger files (no CDN)
     "huey.contrib.djhuey",
     "comptoir.core",
     "comptoir.calendars",

@@ -59,3 +59,12 @@ def test_generated_requests_get_documented_answers(case, bearer):
     case.call_and_validate(
         headers=headers, checks=[not_a_server_error, status_code_conformance, response_schema_conformance]
     )
+
+
+def test_the_docs_page_serves_its_own_files_without_a_cdn(client, desk):
+    client.force_login(desk.supervisor)
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()

@@ -7,6 +7,7 @@ addresses."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TITLE = "Reconnect Pro inaccessible"
 
 
+def default_templates() -> None:
+    """The notice templates the migration installs (a transactional test before this one
+    may have emptied the tables)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("comptoir.campaigns.migrations.0002_default_templates")
+    migration.forwards(apps, None)
+
+
 def received(smtp) -> Counter[str]:
     outbox.deliver_due()
     return Counter(rcpt for r in smtp.received for rcpt in r.rcpt_tos)
@@ -39,6 +49,7 @@ def test_procedure_004_from_the_declaration_to_the_end_notice(
     desk, client, smtp, http_receiver, settings, new_context: Callable[..., Any], artifacts: Path
 ) -> None:
     settings.COMPTOIR_CAMPAIGN_RATE = 0
+    default_templates()
     service = Service.objects.create(name="Reconnect Pro", product=desk.product)
     ChatChannel.objects.create(
         name="Équipe support", kind="slack", url=f"{http_receiver.url}/hooks/support", mention_channel=True

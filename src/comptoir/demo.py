@@ -15,6 +15,7 @@ from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.dispatch import presets as dispatch_presets
 from comptoir.kb import demo as kb_demo
+from comptoir.requestforms import presets as requestforms_presets
 from comptoir.sla import presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
@@ -141,6 +142,8 @@ def load() -> list[Login]:
     dispatch_presets.procedure_003([lea, marc, sophie])
     # Procedure 000: the guide the sites check before opening a ticket.
     kb_demo.load(organisations=[paroisse])
+    # Procedure 002: an incident on a site says which page and which browser.
+    requestforms_presets.procedure_002(sites)
 
     marie = _user("mariedupont", "Marie", "Dupont", User.Role.ORG_ADMIN, organisation=paroisse)
     pierre = _user("pierremartin", "Pierre", "Martin", User.Role.REQUESTER, organisation=paroisse)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "comptoir.satisfaction",
     "comptoir.dispatch",
     "comptoir.admission",
+    "comptoir.requestforms",
     "comptoir.macros",
     "comptoir.outages",
     "comptoir.contact",

@@ -172,6 +172,7 @@ def test_refusing_tells_the_requester_why_and_opens_nothing(used_up, client):
     assert "Auto-Submitted" not in refusal.extra_headers  # a person decided: one may answer
 
 
+@time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False)
 def test_a_request_is_decided_once(used_up):
     desk = used_up
     held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")
@@ -186,6 +187,7 @@ def test_a_request_is_decided_once(used_up):
     assert Ticket.objects.count() == 21
 
 
+@time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False)
 def test_a_refusal_needs_a_reason(used_up):
     desk = used_up
     held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")

@@ -68,6 +68,7 @@ class HeldRequest(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=TicketType, default=TicketType.QUESTION)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
     is_urgent = models.BooleanField(_("urgent"), default=False)
+    details = models.JSONField(_("request details"), default=dict, blank=True)
     urgent_review = models.BooleanField(_("urgency to review"), default=False)
     mailbox = models.ForeignKey(
         "mail.Mailbox",

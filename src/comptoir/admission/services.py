@@ -14,7 +14,7 @@ shows in the statistics instead of hiding.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,7 @@ def submit(
     followers: Sequence[User] = (),
     acknowledge: bool = True,
     inbound: InboundMail | None = None,
+    details: Mapping[str, str] | None = None,
     at: datetime | None = None,
 ) -> Ticket | HeldRequest:
     """Open a ticket (``tickets.services.open_ticket``, same arguments), or keep the
@@ -96,6 +97,7 @@ def submit(
             linked_to=linked_to,
             followers=followers,
             acknowledge=acknowledge,
+            details=details,
             at=at,
         )
     except HELD_ERRORS as exc:
@@ -119,6 +121,7 @@ def submit(
             mail_thread_id=mail_thread_id,
             inbound=inbound,
             tell_by_mail=inbound is not None and acknowledge,
+            details=details,
             at=at,
         )
 
@@ -145,6 +148,7 @@ def hold(
     mail_thread_id: str = "",
     inbound: InboundMail | None = None,
     tell_by_mail: bool = False,
+    details: Mapping[str, str] | None = None,
 ) -> HeldRequest:
     """Keep what was sent, files included, with what the person is told; when it came by
     mail, tell them by mail (procedure 002: "whom to contact"; procedure 000: "a supervisor
@@ -169,6 +173,7 @@ def hold(
             mailbox=mailbox,
             mail_thread_id=mail_thread_id[:255],
             inbound=inbound,
+            details=dict(details or {}),
             reason=reason,
             explanation=explanation,
             received_at=at,
@@ -262,6 +267,7 @@ def approve(held: HeldRequest, *, by: User, note: str = "", at: datetime | None 
             mailbox=held.mailbox,
             mail_thread_id=held.mail_thread_id,
             acknowledge=False,
+            details=held.details,
             at=held.received_at,
         )
         what = (

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from comptoir.api import pagination
 from comptoir.api.people import PageArgs
@@ -15,6 +16,9 @@ from comptoir.api.schemas import READ_ERRORS, Ref
 from comptoir.api.security import READ
 from comptoir.catalog.models import Component, Product
 from comptoir.core.errors import NotFound
+from comptoir.requestforms import services as requestforms
+from comptoir.requestforms.rules import Kind
+from comptoir.tickets.vocabulary import TicketType
 
 router = Router(tags=["products"])
 
@@ -51,6 +55,53 @@ def list_products(request: HttpRequest, args: Query[PageArgs]) -> dict[str, Any]
         _products(), field="pk", descending=False, cursor=args.cursor, limit=args.limit
     )
     return pagination.items(rows, product_out, next_cursor)
+
+
+class RequestFieldOut(Schema):
+    key: str = Field(description="The key of the value in the ticket's `details`.", examples=["page_url"])
+    kind: Kind
+    label: str
+    help: str
+    required: bool
+
+
+class RequestFormOut(Schema):
+    guidance: str = Field(description="Shown above the form: what to give, one subject per request.")
+    fields: list[RequestFieldOut]
+
+
+class RequestFormArgs(Schema):
+    product: int | None = None
+    type: TicketType = TicketType.QUESTION
+
+
+@router.get(
+    "/request-form",
+    response={200: RequestFormOut, **READ_ERRORS},
+    auth=READ,
+    summary="The new-request form of a product and type",
+)
+def request_form(request: HttpRequest, args: Query[RequestFormArgs]) -> dict[str, Any]:
+    """The facts a new request about this product (none: any) and of this type must give,
+    in the caller's language (Accept-Language). Send them in `details` when opening the
+    ticket; a `file` field is satisfied by uploading an attachment afterwards."""
+    spec = requestforms.form_for(product_id=args.product, type=args.type)
+    language = get_language() or "fr"
+    if spec is None:
+        return {"guidance": "", "fields": []}
+    return {
+        "guidance": spec.guidance(language),
+        "fields": [
+            {
+                "key": f.key,
+                "kind": f.kind,
+                "label": f.label(language),
+                "help": f.help(language),
+                "required": f.required,
+            }
+            for f in spec.fields
+        ],
+    }
 
 
 @router.get("/{product_id}", response={200: ProductOut, **READ_ERRORS}, auth=READ, summary="One product")

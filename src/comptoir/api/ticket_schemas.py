@@ -37,6 +37,7 @@ class TicketOut(Schema):
     closed_at: datetime | None
     sla_due_at: datetime | None
     sla_breached: bool
+    details: dict[str, str] = Field(description="The facts the request form asked for, by key.")
 
 
 class AttachmentOut(Schema):
@@ -116,6 +117,7 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
         "closed_at": ticket.closed_at,
         "sla_due_at": ticket.sla_due_at,
         "sla_breached": ticket.sla_breached,
+        "details": ticket.details,
     }
 
 

@@ -5,12 +5,13 @@ number that does not exist."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
 
 from comptoir.accounts.models import User
 from comptoir.admission import services as admission
@@ -105,6 +106,10 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     return pagination.items(rows, ticket_out, next_cursor)
 
 
+DetailKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+DetailValue = Annotated[Text, StringConstraints(max_length=2000)]
+
+
 class TicketIn(Schema):
     subject: Text = Field(min_length=1, max_length=250)
     body: Text = Field(min_length=1)
@@ -114,6 +119,10 @@ class TicketIn(Schema):
     product: int | None = None
     component: int | None = None
     is_urgent: bool = False
+    details: dict[DetailKey, DetailValue] = Field(
+        default_factory=dict,
+        description="The facts the request form asks for, by key (see GET /api/v1/products/request-form).",
+    )
     requester: int | None = Field(
         None, description="Support team only: the user this request is opened for (e.g. after a call)."
     )
@@ -166,6 +175,7 @@ def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]
         product=product,
         component=component,
         is_urgent=data.is_urgent,
+        details=data.details,
     )
     if isinstance(result, HeldRequest):
         return Status(403, {"detail": result.explanation, "code": result.reason, "held_request": result.pk})

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("new/", views.new_ticket, name="new"),
+    path("new/details/", views.new_ticket_details, name="new_details"),
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/reply/", views.reply, name="reply"),
     path("tickets/<int:number>/status/", views.set_status, name="status"),

@@ -68,7 +68,9 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     refusal = eligibility.refusal_for(request.user)
     if refusal and request.method != "POST":
         return render(request, "portal/new.html", {"not_eligible": refusal})
-    form = NewTicketForm(request.POST or None, request.FILES or None)
+    form = NewTicketForm(
+        request.POST or None, request.FILES or None, user_agent=request.headers.get("User-Agent", "")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -77,10 +79,12 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 subject=data["subject"],
                 body=data["body"],
                 channel=Channel.PORTAL,
+                type=data["type"],
                 product=data["product"],
                 component=data["component"],
                 is_urgent=data["is_urgent"],
                 attachments=form.incoming_files(),
+                details=form.details(),
             )
         except ComptoirError as exc:
             form.add_error(None, exc.message)
@@ -93,6 +97,17 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal:ticket", number=result.number)
     return render(request, "portal/new.html", {"form": form, "quota": _quota(request)})
+
+
+@login_required
+def new_ticket_details(request: HttpRequest) -> HttpResponse:
+    """The facts the request form of the chosen product and type asks for (htmx, when
+    the product or the type changes on the new-request form)."""
+    form = NewTicketForm(
+        initial={"product": request.GET.get("product", ""), "type": request.GET.get("type", "")},
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return render(request, "portal/_request_details.html", {"form": form})
 
 
 @login_required

@@ -46,6 +46,11 @@ def created(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
     )
 
 
+def details_requested(ticket: Ticket, keys: list[str], *, at: datetime) -> TicketEvent:
+    """A mail asked the requester for the facts the request form requires."""
+    return _event(ticket, Kind.DETAILS_REQUESTED, actor=None, at=at, changes={"fields": keys})
+
+
 def replied(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
     by = "team" if actor.is_staff_member and actor.pk != ticket.requester_id else "requester"
     return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk, "by": by})

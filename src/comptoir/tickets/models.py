@@ -105,6 +105,12 @@ class Ticket(models.Model):
         help_text=_("The feature request this request asks for too."),
     )
     forwarded_at = models.DateTimeField(_("forwarded to the product team"), null=True, blank=True)
+    details = models.JSONField(
+        _("request details"),
+        default=dict,
+        blank=True,
+        help_text=_("The facts the request form asks for (page address, browser, steps…), by field key."),
+    )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
@@ -241,6 +247,7 @@ class TicketEvent(models.Model):
         LINKED = "linked", _("Linked to a feature request")
         SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
         SURVEY_ANSWERED = "survey_answered", _("Satisfaction rated")
+        DETAILS_REQUESTED = "details_requested", _("Missing details asked for")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

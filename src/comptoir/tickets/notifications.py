@@ -23,6 +23,7 @@ from comptoir.mail import wording
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
     from comptoir.catalog.models import Group
+    from comptoir.requestforms.rules import Field
     from comptoir.satisfaction.services import Invitation
     from comptoir.sla.models import SLAClock
     from comptoir.tickets.models import Message, Ticket
@@ -83,7 +84,14 @@ def _mail(
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
 
 
-AUTO_REPLIES = {"acknowledgement", "refused", "closed_follow_up", "urgent_downgraded", "reminder"}
+AUTO_REPLIES = {
+    "acknowledgement",
+    "details_needed",
+    "refused",
+    "closed_follow_up",
+    "urgent_downgraded",
+    "reminder",
+}
 
 
 def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
@@ -96,6 +104,14 @@ def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     if calendar is not None and not calendar.is_open(at):
         back_at = calendar.next_opening(at)
     return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at, context={"back_at": back_at})
+
+
+def details_needed(ticket: Ticket, missing: Sequence[Field], *, at: datetime) -> OutboxMessage | None:
+    """Procedure 002: a request that came by mail without the facts its request form
+    requires (the page concerned, the browser, a screenshot…) gets a mail asking for them."""
+    language = _language(ticket.requester, ticket)
+    asked = [(f.label(language), f.help(language)) for f in missing]
+    return _mail("details_needed", to=ticket.requester, ticket=ticket, at=at, context={"asked": asked})
 
 
 def agent_replied(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
 from comptoir.dispatch import services as dispatch
+from comptoir.requestforms import services as requestforms
 from comptoir.sla import services as sla
 from comptoir.tickets import events, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
@@ -52,6 +53,7 @@ def open_ticket(
     linked_to: Ticket | None = None,
     followers: Sequence[User] = (),
     acknowledge: bool = True,
+    details: Mapping[str, str] | None = None,
     at: datetime | None = None,
 ) -> Ticket:
     """Open a ticket: it gets its number at once (procedure 002: every contact gets a
@@ -98,6 +100,18 @@ def open_ticket(
         if not by.is_staff_member:
             eligibility.check(requester)
         quota.check(requester.organisation_id, at=at, by_staff=by.is_staff_member)
+    # Procedure 002: the facts the request form asks for. Forms and the API must give the
+    # required ones (the team logging a call decides for itself); a mail is read for them,
+    # and what it lacks is asked for in a mail of its own.
+    facts = requestforms.collect(
+        product_id=product.pk if product else None,
+        type=type,
+        given=details,
+        text=body,
+        files=None if channel == Channel.API else len(attachments or []),
+        from_mail=channel == Channel.EMAIL,
+        enforce=not by.is_staff_member,
+    )
     with transaction.atomic():
         ticket = Ticket(
             number=next_number(),
@@ -117,6 +131,7 @@ def open_ticket(
             mailbox=mailbox,
             mail_thread_id=mail_thread_id[:255],
             linked_to=linked_to,
+            details=facts.details,
             created_at=at,
             updated_at=at,
             status_since=at,
@@ -138,7 +153,11 @@ def open_ticket(
         )
         if attachments:
             attach(ticket, message, attachments, at=at)
-        TicketEvent.objects.bulk_create([created])
+        asked = acknowledge and bool(facts.missing)
+        new_events = [created]
+        if asked:
+            new_events.append(events.details_requested(ticket, [f.key for f in facts.missing], at=at))
+        TicketEvent.objects.bulk_create(new_events)
         # After the ``created`` event, so the history reads in order: routed, assigned.
         dispatch.dispatch_new_ticket(ticket, routing, at=at)
         sla.write_clocks(ticket, clocks, new=True)
@@ -146,6 +165,8 @@ def open_ticket(
             ticket.followers.add(*followers)
         webhooks.publish([created])
         mails = [notifications.acknowledgement(ticket, at=at)] if acknowledge else []
+        if asked:
+            mails.append(notifications.details_needed(ticket, facts.missing, at=at))
         outbox.enqueue([m for m in mails if m])
     ticket._first_message = message  # type: ignore[attr-defined]
     return ticket

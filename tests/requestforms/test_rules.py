@@ -100,6 +100,11 @@ def test_required_facts_missing_and_a_file_given_by_any_attachment():
             "Version/18.1 Safari/605.1.15",
             "Safari",
         ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "HeadlessChrome/131.0.0.0 Safari/537.36",
+            "Chrome",
+        ),
         ("j'utilise firefox sur mon portable", "Firefox"),
         ("", ""),
     ],

@@ -128,7 +128,7 @@ _BROWSERS = (
     ("Brave", re.compile(r"\bbrave\b", re.IGNORECASE)),
     ("Samsung Internet", re.compile(r"\bsamsung ?internet\b|\bsamsungbrowser\b", re.IGNORECASE)),
     ("Firefox", re.compile(r"\bfirefox\b", re.IGNORECASE)),
-    ("Chrome", re.compile(r"\bchrom(?:e|ium)\b", re.IGNORECASE)),
+    ("Chrome", re.compile(r"(?:\b|headless)chrom(?:e|ium)\b", re.IGNORECASE)),
     ("Safari", re.compile(r"\bsafari\b", re.IGNORECASE)),
     ("Internet Explorer", re.compile(r"\binternet explorer\b|\bmsie\b", re.IGNORECASE)),
 )

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "comptoir.macros",
     "comptoir.outages",
     "comptoir.contact",
+    "comptoir.widget",
     "comptoir.campaigns",
     "comptoir.api",
     "comptoir.webhooks",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("portal/", include("comptoir.portal.urls")),
     path("desk/", include("comptoir.desk.urls")),
     path("contact/", include("comptoir.contact.urls")),
+    path("widget/", include("comptoir.widget.urls")),
     path("newsletters/", include("comptoir.campaigns.urls")),
     path("status/", include("comptoir.outages.urls")),
     path("kb/", include("comptoir.kb.urls")),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from comptoir.api import catalog, duty, people, reports, ticket_actions, tickets
+from comptoir.api import catalog, duty, kb, people, reports, ticket_actions, tickets
 from comptoir.api.security import READ, STAFF
 from comptoir.core import errors
 from comptoir.workflow.quota import QuotaExceeded
@@ -32,6 +32,7 @@ api.add_router("/v1", people.router)
 api.add_router("/v1/products", catalog.router)
 api.add_router("/v1/duty", duty.router, auth=STAFF)
 api.add_router("/v1/reports", reports.router)
+api.add_router("/v1/kb", kb.router)
 
 # Most specific first: the first matching class answers.
 STATUSES: list[tuple[type[errors.ComptoirError], int, str]] = [

@@ -147,7 +147,7 @@ class NewTicketForm(AttachmentsMixin):
             try:
                 data[name] = requestrules.clean(spec_field, value)
             except requestrules.InvalidValue:
-                self.add_error(name, _("Enter a web address, such as https://www.example.org/page."))
+                self.add_error(name, _("Enter a web address, such as www.example.org/page."))
         return data
 
     def details(self) -> dict[str, str]:

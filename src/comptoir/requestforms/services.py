@@ -98,7 +98,7 @@ def _clean_given(spec: Spec | None, given: Mapping[str, str]) -> dict[str, str]:
             except rules.InvalidValue as exc:
                 language = get_language() or "fr"
                 message = (
-                    _("“%(label)s” must be a web address, such as https://www.example.org/page.")
+                    _("“%(label)s” must be a web address, such as www.example.org/page.")
                     if exc.code == "url"
                     else _("“%(label)s” is too long.")
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import re
 
 import pytest
 from django.core import mail
@@ -300,3 +301,31 @@ def test_a_mail_that_gives_everything_is_not_asked_anything(desk, mailbox, mail_
     assert ticket.details == {"page_url": "https://www.paroisse-exemple.fr/inscription", "browser": "Edge"}
     assert len(mail.outbox) == 1
     assert not TicketEvent.objects.filter(ticket=ticket, kind="details_requested").exists()
+
+
+def test_a_contact_form_message_is_read_for_the_facts_and_asked_for_the_rest(desk, client, smtp, mail_form):
+    from datetime import timedelta
+
+    from comptoir.contact import services as contact
+    from comptoir.core.clock import now
+
+    contact.submit_contact(
+        name="Hélène Lefèvre",
+        email="helene@paroisse-exemple.fr",
+        subject="Le formulaire a disparu",
+        body="Bonjour, sur https://www.paroisse-exemple.fr/inscription le formulaire a disparu.",
+        client="test",
+        form_token_value=contact.form_token(now() - timedelta(seconds=30)),
+        product=desk.product,
+    )
+    outbox.deliver_due()
+    (confirmation,) = [r.message for r in smtp.received if "helene@paroisse-exemple.fr" in r.rcpt_tos]
+    link = re.search(r"https?://\S+(/contact/confirm/\S+/)", confirmation.get_content())[1]
+
+    client.get(link)
+    outbox.deliver_due()
+
+    ticket = Ticket.objects.get()
+    assert ticket.details == {"page_url": "https://www.paroisse-exemple.fr/inscription"}
+    asked = TicketEvent.objects.get(ticket=ticket, kind="details_requested")
+    assert asked.changes == {"fields": ["browser", "screenshot"]}

@@ -382,7 +382,14 @@ def test_without_identity_the_panel_asks_for_an_address_and_mails_a_confirmation
     assert not Ticket.objects.exists()  # nothing before the address is confirmed
     outbox.deliver_due()
     (mail,) = [r.message for r in smtp.received if "helene@paroisse-exemple.fr" in r.rcpt_tos]
-    assert "/contact/confirm/" in mail.get_content()
+    link = re.search(r"https?://\S+(/contact/confirm/\S+/)", mail.get_content())[1]
+
+    client.get(link)
+
+    # Confirmed, the request is the help button's: with the page it came from and the browser.
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.requester.email) == ("widget", "helene@paroisse-exemple.fr")
+    assert ticket.details == {"page_url": PAGE, "browser": BROWSER}
 
 
 def test_a_robot_filling_the_form_at_once_is_refused(client, site):

@@ -67,6 +67,7 @@ def submit(
     acknowledge: bool = True,
     inbound: InboundMail | None = None,
     details: Mapping[str, str] | None = None,
+    ask_missing: bool | None = None,
     at: datetime | None = None,
 ) -> Ticket | HeldRequest:
     """Open a ticket (``tickets.services.open_ticket``, same arguments), or keep the
@@ -98,6 +99,7 @@ def submit(
             followers=followers,
             acknowledge=acknowledge,
             details=details,
+            ask_missing=ask_missing,
             at=at,
         )
     except HELD_ERRORS as exc:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.tickets.vocabulary import Channel
+
 
 class ContactRequest(models.Model):
     """What someone sent through the public form, kept from the first second: the ticket is
@@ -21,6 +23,8 @@ class ContactRequest(models.Model):
         "catalog.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL
     )
     language = models.CharField(_("language"), max_length=8)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.FORM)
+    details = models.JSONField(_("request details"), default=dict, blank=True)
     token_hash = models.CharField(_("confirmation token (SHA-256)"), max_length=64, unique=True)
     client_hash = models.CharField(_("client (hashed)"), max_length=64, db_index=True)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.AWAITING)

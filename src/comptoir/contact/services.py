@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,6 +89,8 @@ def submit_contact(
     organisation_name: str = "",
     product: Product | None = None,
     language: str = "fr",
+    channel: str = Channel.FORM,
+    details: Mapping[str, str] | None = None,
     at: datetime | None = None,
 ) -> ContactRequest:
     """Keep what was sent and mail a confirmation link (valid 48 hours). Spam and floods are
@@ -125,6 +128,8 @@ def submit_contact(
             body=body,
             product=product,
             language=language,
+            channel=channel,
+            details=dict(details or {}),
             token_hash=_hash(token),
             client_hash=client,
             created_at=at,
@@ -177,8 +182,12 @@ def confirm_contact(token: str, *, at: datetime | None = None) -> Outcome:
             requester=requester,
             subject=request.subject,
             body=request.body,
-            channel=Channel.FORM,
+            channel=request.channel,
             product=request.product,
+            details=request.details,
+            # The contact form asks only for a message: its text is read for the facts the
+            # request form wants, and what it lacks is asked for by mail.
+            ask_missing=True,
             at=at,
         )
         request.state, request.confirmed_at = ContactRequest.State.CONFIRMED, at

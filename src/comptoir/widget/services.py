@@ -230,9 +230,8 @@ def open_ticket(
 
     if session.user is None:
         raise SessionRefused(_("This request does not come from the help button of this site."))
-    known = {"page_url": session.page_url, "browser": " ".join(browser.split())[:MAX_BROWSER]}
     # What the person gave on the request form wins (they saw it, prefilled, and kept it).
-    facts = {k: v for k, v in known.items() if v} | {k: v for k, v in (details or {}).items() if v}
+    facts = _known_facts(session, browser) | {k: v for k, v in (details or {}).items() if v}
     return admission.submit(
         requester=session.user,
         subject=subject,
@@ -248,6 +247,12 @@ def open_ticket(
     )
 
 
+def _known_facts(session: Session, browser: str) -> dict[str, str]:
+    """What the help button knows by itself: the host page and the browser."""
+    known = {"page_url": session.page_url, "browser": " ".join(browser.split())[:MAX_BROWSER]}
+    return {k: v for k, v in known.items() if v}
+
+
 def send_contact(
     session: Session,
     *,
@@ -259,6 +264,7 @@ def send_contact(
     form_token_value: str,
     honeypot: str = "",
     product: Product | None = None,
+    browser: str = "",
     at: datetime | None = None,
 ) -> ContactRequest:
     """Unsigned use: the contact form's path (confirmation mailed to the address, spam
@@ -276,5 +282,7 @@ def send_contact(
         organisation_name=session.site.organisation.name,
         product=product,
         language=session.language or "fr",
+        channel=Channel.WIDGET,
+        details=_known_facts(session, browser),
         at=at,
     )

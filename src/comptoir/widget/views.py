@@ -265,6 +265,7 @@ def _contact(request: HttpRequest, session: services.Session, token: str) -> Htt
                 honeypot=data["website"],
                 form_token_value=data["shown"],
                 client=contact.client_key(request.META.get("REMOTE_ADDR", "")),
+                browser=request.headers.get("User-Agent", ""),
             )
         except ComptoirError as exc:
             form.add_error(None, exc.message)

@@ -54,6 +54,7 @@ def open_ticket(
     followers: Sequence[User] = (),
     acknowledge: bool = True,
     details: Mapping[str, str] | None = None,
+    ask_missing: bool | None = None,
     at: datetime | None = None,
 ) -> Ticket:
     """Open a ticket: it gets its number at once (procedure 002: every contact gets a
@@ -63,7 +64,9 @@ def open_ticket(
     Mail intake passes its ``mailbox`` (threading is scoped to it), the requester's
     ``mail_thread_id``, ``followers`` (people in copy), ``linked_to`` (a reply to a closed
     ticket becomes a new one following it) and ``acknowledge=False`` when the sender has had
-    enough automatic answers for now.
+    enough automatic answers for now. ``details`` are the facts the request form asks
+    for; ``ask_missing`` (by default for mail) when the request was written without the
+    form: its text is read for them and what it lacks is asked for by mail.
     """
     at = at or clock_now()
     by = by or requester
@@ -101,15 +104,16 @@ def open_ticket(
             eligibility.check(requester)
         quota.check(requester.organisation_id, at=at, by_staff=by.is_staff_member)
     # Procedure 002: the facts the request form asks for. Forms and the API must give the
-    # required ones (the team logging a call decides for itself); a mail is read for them,
-    # and what it lacks is asked for in a mail of its own.
+    # required ones (the team logging a call decides for itself); a mail, or a contact form
+    # (which asks only for a message), is read for them, and what it lacks is asked for in a
+    # mail of its own.
     facts = requestforms.collect(
         product_id=product.pk if product else None,
         type=type,
         given=details,
         text=body,
         files=None if channel == Channel.API else len(attachments or []),
-        from_mail=channel == Channel.EMAIL,
+        from_mail=channel == Channel.EMAIL if ask_missing is None else ask_missing,
         enforce=not by.is_staff_member,
     )
     with transaction.atomic():

@@ -297,3 +297,22 @@ def test_a_chat_channel_takes_web_addresses_only(db, url):
         channel.full_clean()
     assert "url" in refused.value.message_dict
     ChatChannel(name="#général", kind="slack", url="https://hooks.slack.com/services/T/B/X").full_clean()
+
+
+def test_linking_a_ticket_to_an_outage_is_written_in_its_history(desk, svc):
+    with at(START):
+        outage = declare(desk, svc)
+        ticket = desk.open(subject="Mon site ne s'affiche plus", product=desk.product)
+
+        assert services.link_ticket(outage, ticket=ticket, by=desk.l1) is True
+        assert services.link_ticket(outage, ticket=ticket, by=desk.l1) is False  # already linked
+        assert services.unlink_ticket(outage, ticket=ticket, by=desk.l1) is True
+
+    history = list(
+        ticket.events.filter(kind__startswith="outage").values_list("kind", "actor", "changes", "is_public")
+    )
+    link = {"outage": outage.pk, "title": outage.title}
+    assert history == [
+        ("outage_linked", desk.l1.pk, link, False),
+        ("outage_unlinked", desk.l1.pk, link, False),
+    ]

@@ -232,30 +232,38 @@ def _answer_linked(
     return tuple(answered), tuple(skipped)
 
 
-def link_ticket(outage: Outage, *, ticket: Ticket, by: User) -> bool:
+def link_ticket(outage: Outage, *, ticket: Ticket, by: User, at: datetime | None = None) -> bool:
     """Record that ``ticket`` is caused by ``outage``: resolving the outage can answer it.
-    True if the link is new. The agent must be allowed to work on the ticket."""
+    True if the link is new; the ticket's history says so. The agent must be allowed to work
+    on the ticket."""
+    return _set_link(outage, ticket=ticket, by=by, linked=True, at=at)
+
+
+def unlink_ticket(outage: Outage, *, ticket: Ticket, by: User, at: datetime | None = None) -> bool:
+    return _set_link(outage, ticket=ticket, by=by, linked=False, at=at)
+
+
+def _set_link(outage: Outage, *, ticket: Ticket, by: User, linked: bool, at: datetime | None) -> bool:
+    from comptoir.tickets import events
+    from comptoir.tickets.models import TicketEvent
     from comptoir.tickets.permissions import check_can_work
+    from comptoir.webhooks import services as webhooks
 
     check_can_manage(by)
     check_can_work(by, ticket)
+    at = at or clock_now()
     with transaction.atomic():
-        if outage.tickets.filter(pk=ticket.pk).exists():
+        if outage.tickets.filter(pk=ticket.pk).exists() == linked:
             return False
-        outage.tickets.add(ticket)
-        _forget_ongoing()
-    return True
-
-
-def unlink_ticket(outage: Outage, *, ticket: Ticket, by: User) -> bool:
-    from comptoir.tickets.permissions import check_can_work
-
-    check_can_manage(by)
-    check_can_work(by, ticket)
-    with transaction.atomic():
-        if not outage.tickets.filter(pk=ticket.pk).exists():
-            return False
-        outage.tickets.remove(ticket)
+        if linked:
+            outage.tickets.add(ticket)
+        else:
+            outage.tickets.remove(ticket)
+        event = events.outage_link(
+            ticket, outage_id=outage.pk, title=outage.title, linked=linked, actor=by, at=at
+        )
+        TicketEvent.objects.bulk_create([event])
+        webhooks.publish([event])
         _forget_ongoing()
     return True
 

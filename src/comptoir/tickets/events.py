@@ -51,6 +51,20 @@ def details_requested(ticket: Ticket, keys: list[str], *, at: datetime) -> Ticke
     return _event(ticket, Kind.DETAILS_REQUESTED, actor=None, at=at, changes={"fields": keys})
 
 
+def outage_link(
+    ticket: Ticket, *, outage_id: int, title: str, linked: bool, actor: User, at: datetime
+) -> TicketEvent:
+    """The team tied the ticket to an outage (resolving the outage can answer it), or untied it."""
+    return _event(
+        ticket,
+        Kind.OUTAGE_LINKED if linked else Kind.OUTAGE_UNLINKED,
+        actor=actor,
+        at=at,
+        public=False,
+        changes={"outage": outage_id, "title": title},
+    )
+
+
 def replied(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
     by = "team" if actor.is_staff_member and actor.pk != ticket.requester_id else "requester"
     return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk, "by": by})

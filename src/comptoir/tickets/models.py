@@ -248,6 +248,8 @@ class TicketEvent(models.Model):
         SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
         SURVEY_ANSWERED = "survey_answered", _("Satisfaction rated")
         DETAILS_REQUESTED = "details_requested", _("Missing details asked for")
+        OUTAGE_LINKED = "outage_linked", _("Linked to an outage")
+        OUTAGE_UNLINKED = "outage_unlinked", _("Unlinked from an outage")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

@@ -40,6 +40,8 @@ UPDATES = {
     Kind.URGENCY_CONFIRMED,
     Kind.FORWARDED,
     Kind.LINKED,
+    Kind.OUTAGE_LINKED,
+    Kind.OUTAGE_UNLINKED,
 }
 SLA = {Kind.SLA_WARNING: Event.SLA_WARNING, Kind.SLA_BREACHED: Event.SLA_BREACHED}
 TICKET_RELATED = ("requester", "organisation", "group", "assignee", "product", "component")

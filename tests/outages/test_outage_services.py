@@ -316,3 +316,34 @@ def test_linking_a_ticket_to_an_outage_is_written_in_its_history(desk, svc):
         ("outage_linked", desk.l1.pk, link, False),
         ("outage_unlinked", desk.l1.pk, link, False),
     ]
+
+
+def test_a_planned_maintenance_changes_the_services_only_when_it_starts(desk, svc, client):
+    """Declared on Monday for Thursday night: until then the sites are operational, the status
+    page lists it as planned and the new-request form says nothing; at its start the minute
+    job puts the sites in maintenance, and running it again changes nothing."""
+    night = START + timedelta(days=3, hours=12)
+    with at(START):
+        outage = declare(
+            desk,
+            svc,
+            title="Mise à jour de WordPress",
+            kind=Outage.Kind.MAINTENANCE,
+            impact="maintenance",
+            message="Les sites seront indisponibles jeudi soir pendant la mise à jour.",
+            started_at=night,
+            expected_end_at=night + timedelta(hours=1),
+        )
+        assert state(svc.sites) == "operational"
+        assert services.start_planned() == 0
+        document = json.loads(client.get("/status/status.json").content)
+        assert ([o["id"] for o in document["planned"]], document["ongoing"]) == ([outage.pk], [])
+        assert catalogue.ongoing().affecting(desk.product.pk) == []
+
+    with at(night + timedelta(seconds=30)):
+        assert services.start_planned() == 1
+        assert services.start_planned() == 0
+        assert state(svc.sites) == "maintenance"
+        document = json.loads(client.get("/status/status.json").content)
+        assert ([o["id"] for o in document["ongoing"]], document["planned"]) == ([outage.pk], [])
+        assert [o.id for o in catalogue.ongoing().affecting(desk.product.pk)] == [outage.pk]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from comptoir.core.cache import ProcessCache
+from comptoir.core.clock import now as clock_now
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,18 @@ class Ongoing:
     def linked_to(self, ticket_id: int) -> list[OngoingOutage]:
         return [o for o in self.outages if ticket_id in o.ticket_ids]
 
+    def started(self) -> list[OngoingOutage]:
+        """Under way now: a planned maintenance declared ahead counts from its start."""
+        at = clock_now()
+        return [o for o in self.outages if o.started_at <= at]
+
     def affecting(self, product_id: int | None) -> list[OngoingOutage]:
         if product_id is None:
             return []
-        return [o for o in self.outages if product_id in o.product_ids]
+        return [o for o in self.started() if product_id in o.product_ids]
 
     def public(self) -> list[OngoingOutage]:
-        return [o for o in self.outages if o.is_public]
+        return [o for o in self.started() if o.is_public]
 
 
 def reset() -> None:

@@ -44,6 +44,7 @@ class StatusPage:
     services: list[Service]
     ongoing: list[Outage]
     history: list[Outage]
+    planned: list[Outage]
 
     @property
     def overall(self) -> str:
@@ -51,15 +52,20 @@ class StatusPage:
 
 
 def status_page(*, at: datetime) -> StatusPage:
-    """Current state per service, the outages under way with their updates, and those
-    resolved in the last 90 days (most recent first)."""
-    ongoing = list(public_outages().filter(resolved_at__isnull=True).order_by("-started_at", "-pk"))
+    """Current state per service, the outages under way with their updates, the planned
+    ones to come (soonest first), and those resolved in the last 90 days (most recent
+    first)."""
+    unresolved = list(public_outages().filter(resolved_at__isnull=True).order_by("-started_at", "-pk"))
+    ongoing = [o for o in unresolved if o.started_at <= at]
+    planned = [o for o in reversed(unresolved) if o.started_at > at]
     history = list(
         public_outages()
         .filter(resolved_at__isnull=False, resolved_at__gte=at - timedelta(days=HISTORY_DAYS))
         .order_by("-started_at", "-pk")[:HISTORY_LIMIT]
     )
-    return StatusPage(at=at, services=list(public_services()), ongoing=ongoing, history=history)
+    return StatusPage(
+        at=at, services=list(public_services()), ongoing=ongoing, history=history, planned=planned
+    )
 
 
 def public_outage(pk: int) -> Outage | None:

@@ -119,7 +119,7 @@ def declare(
         update = OutageUpdate.objects.create(
             outage=outage, kind=OutageUpdate.Kind.DECLARED, body=message, at=at, by=by
         )
-        _refresh_states(s.pk for s in services)
+        _refresh_states((s.pk for s in services), at=at)
         _announce(outage, update, at=at)
     return outage
 
@@ -167,7 +167,7 @@ def update(
             outage=outage, kind=OutageUpdate.Kind.UPDATE, body=message, at=at, by=by
         )
         if "impact" in fields:
-            _refresh_states(outage.services.values_list("pk", flat=True))
+            _refresh_states(outage.services.values_list("pk", flat=True), at=at)
         _announce(outage, posted, at=at)
     return posted
 
@@ -202,7 +202,7 @@ def resolve(
         posted = OutageUpdate.objects.create(
             outage=outage, kind=OutageUpdate.Kind.RESOLVED, body=message, at=at, by=by
         )
-        _refresh_states(outage.services.values_list("pk", flat=True))
+        _refresh_states(outage.services.values_list("pk", flat=True), at=at)
         _announce(outage, posted, at=at)
         answered, skipped = (
             _answer_linked(outage, by=by, message=message, at=at) if answer_tickets else ((), ())
@@ -272,15 +272,34 @@ def _lock(outage: Outage) -> Outage:
     return Outage.objects.select_for_update().get(pk=outage.pk)
 
 
-def _refresh_states(service_ids: Iterable[int]) -> None:
-    """Each service shows the worst impact of its outages under way (operational when none
-    is left)."""
+def start_planned(*, at: datetime | None = None) -> int:
+    """Every minute: the services of an outage declared to start later (planned
+    maintenance) take its state when it starts. Returns how many services changed; run
+    twice, the second run changes nothing."""
+    at = at or clock_now()
+    ids = set(
+        Outage.services.through.objects.filter(
+            outage__resolved_at__isnull=True, outage__started_at__lte=at
+        ).values_list("service_id", flat=True)
+    )
+    if not ids:
+        return 0
+    with transaction.atomic():
+        changed = _refresh_states(ids, at=at)
+        if changed:
+            _forget_ongoing()
+    return changed
+
+
+def _refresh_states(service_ids: Iterable[int], *, at: datetime) -> int:
+    """Each service shows the worst impact of its outages under way (started, not resolved;
+    operational when none is left). Returns how many services changed."""
     ids = sorted(set(service_ids))
     # In primary-key order: two outages on overlapping services lock them in the same order.
     rows = list(Service.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     impacts: dict[int, list[str]] = defaultdict(list)
     for service_id, impact in Outage.services.through.objects.filter(
-        service_id__in=ids, outage__resolved_at__isnull=True
+        service_id__in=ids, outage__resolved_at__isnull=True, outage__started_at__lte=at
     ).values_list("service_id", "outage__impact"):
         impacts[service_id].append(impact)
     changed = []
@@ -291,6 +310,7 @@ def _refresh_states(service_ids: Iterable[int]) -> None:
             changed.append(service)
     if changed:
         Service.objects.bulk_update(changed, ["state"])
+    return len(changed)
 
 
 def _announce(outage: Outage, posted: OutageUpdate, *, at: datetime) -> None:

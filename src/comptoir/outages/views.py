@@ -84,6 +84,7 @@ def status_json(request: HttpRequest) -> HttpResponse:
             for s in page.services
         ],
         "ongoing": [_outage_json(o) for o in page.ongoing],
+        "planned": [_outage_json(o) for o in page.planned],
         "recent": [_outage_json(o) for o in page.history],
     }
     response = HttpResponse(

@@ -62,7 +62,12 @@ def after(field: str, descending: bool, cursor: str | None) -> Q:
     except (TypeError, ValueError):
         raise BadCursor(_("This cursor is not one this API gave.")) from None
     op = "lt" if descending else "gt"
-    return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+    # The first bound repeats what the OR implies: PostgreSQL starts the index scan at the
+    # cursor with it, instead of filtering every row before it (half a million, half-way
+    # down a list of a million tickets).
+    return Q(**{f"{field}__{op}e": value}) & (
+        Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+    )
 
 
 def page[M: Model](

@@ -96,16 +96,16 @@ def revoke_token(*, token_id: int, by: User, at: datetime | None = None) -> ApiT
 
 
 def authenticate(text: str, *, at: datetime | None = None) -> ApiToken | None:
-    """The live token this text is, with its user loaded; None for anything else (unknown,
-    revoked, expired, or its user deactivated). One query, plus one UPDATE at most once a
-    minute for the last-used time."""
+    """The live token this text is, with its user and their organisation loaded; None for
+    anything else (unknown, revoked, expired, or its user deactivated). One query, plus one
+    UPDATE at most once a minute for the last-used time."""
     if not text.startswith(PREFIX):
         return None
     prefix, _sep, secret = text[len(PREFIX) :].partition("_")
     if not prefix or not secret:
         return None
     at = at or clock_now()
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    token = ApiToken.objects.select_related("user__organisation").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.digest, digest(text)):
         return None
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= at):

@@ -135,7 +135,8 @@ class Ticket(models.Model):
             # Portal lists: a requester's / an organisation's tickets, newest first.
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
             models.Index(fields=["organisation", "-created_at"], name="ticket_org_idx"),
-            models.Index(fields=["-updated_at"], name="ticket_updated_idx"),
+            # Lists newest first (the API's keyset pages): equal times in id order.
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_id_idx"),
             # Automations: tickets waiting on the requester, or resolved, for some time.
             models.Index(
                 fields=["status", "status_since"],

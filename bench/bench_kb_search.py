@@ -5,7 +5,8 @@ application builds): French and English versions, a third visible to one organis
 twenty, a tenth drafts, with a realistic spread of words (see FILLER). Then measures
 ``kb.search.search`` for a requester, with the queries people type: one word, plurals
 without accents, a typo, and a whole subject as the new-request form sends it (any word).
-PostgreSQL by default; ``--sqlite`` for the embedded default.
+PostgreSQL by default; ``--sqlite`` for the embedded default (its file is kept in
+``$TMPDIR/comptoir-bench-kb-sqlite`` for ``--reuse``).
 
     .venv/bin/python bench/bench_kb_search.py [--articles 10000] [--rounds 20] [--reuse] [--sqlite]
 """
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import harness
 
@@ -99,8 +103,13 @@ def load(count: int) -> None:
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
     if args.sqlite:
-        existed = False
-        harness.configure_django(var=harness.var_dir("kb-search"), database_url=None)
+        # Kept between runs (like the PostgreSQL database), so --reuse skips the load.
+        var = Path(tempfile.gettempdir()) / "comptoir-bench-kb-sqlite"
+        if not args.reuse:
+            shutil.rmtree(var, ignore_errors=True)
+        var.mkdir(exist_ok=True)
+        existed = (var / "comptoir.sqlite3").exists()
+        harness.configure_django(var=var, database_url=None)
     else:
         existed = harness.ensure_postgres_database(args.database_url, fresh=not args.reuse)
         harness.configure_django(var=harness.var_dir("kb-search"), database_url=args.database_url)

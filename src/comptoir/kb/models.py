@@ -100,7 +100,11 @@ class Article(models.Model):
         verbose_name = _("guide article")
         verbose_name_plural = _("guide articles")
         ordering = ["position", "title_fr", "pk"]
-        indexes = [models.Index(fields=["category", "status", "position"], name="kb_article_category_idx")]
+        indexes = [
+            models.Index(fields=["category", "status", "position"], name="kb_article_category_idx"),
+            # What a reader may find (kb.selectors.readable_articles), read by every search.
+            models.Index(fields=["status", "visibility"], name="kb_article_visible_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title_fr or self.title_en or self.slug

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from comptoir.kb import stemming
 from comptoir.kb.models import Article
+
+# A subject is a sentence: searched with ``any_word``, its little words in either language
+# ("le", "dans", "the"…) are left out, so that they neither find nor rank articles.
+SUBJECT_STOP_WORDS = stemming.STOP_WORDS["fr"] | stemming.STOP_WORDS["en"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,15 @@ class Entry:
     language: str
     title: str
     body: str
+
+
+def query_words(query: str, *, any_word: bool) -> list[str]:
+    """The words to look for, folded, each once, at most ``stemming.MAX_QUERY_TERMS``; a
+    single letter is no word. With ``any_word``, stop words of both languages are left out."""
+    words = (w for w in stemming.words(query) if len(w) > 1)
+    if any_word:
+        words = (w for w in words if w not in SUBJECT_STOP_WORDS)
+    return list(dict.fromkeys(words))[: stemming.MAX_QUERY_TERMS]
 
 
 class SearchBackend:
@@ -39,8 +53,12 @@ class SearchBackend:
         self, query: str, *, candidates: QuerySet[Article], limit: int, any_word: bool
     ) -> list[tuple[int, float]]:
         """``(article_id, score)`` pairs, best first (higher score is better), at most
-        ``limit`` distinct articles, all among ``candidates``, in at most two SQL queries. Every
-        language version is searched with its own language's rules. ``any_word``: an
-        article matching some of the words is found (ranked lower than one matching all);
-        otherwise every word must match."""
+        ``limit`` distinct articles, all among ``candidates``, in at most two SQL queries
+        whatever the size of the guide. Every language version is searched with its own
+        language's rules. ``any_word``: an article matching some of the words is found
+        (ranked lower than one matching all; stop words do not count, see ``query_words``);
+        otherwise every word must match.
+
+        A back-end may rank only the strongest candidates of a large guide (PostgreSQL
+        does, see its module) as long as the best matches are among them."""
         raise NotImplementedError

@@ -8,13 +8,13 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
-from comptoir.api.schemas import GroupRef, Ref, ref, user_ref
+from comptoir.api.schemas import GroupRef, Out, Ref, ref, user_ref
 from comptoir.sla.display import ClockView
 from comptoir.tickets.models import Attachment, Message, Ticket, TicketEvent
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
 
 
-class TicketOut(Schema):
+class TicketOut(Out):
     number: int
     reference: str = Field(examples=["#100001"])
     subject: str
@@ -72,7 +72,7 @@ class TicketDetail(TicketOut):
     events: list[EventOut]
 
 
-class TicketPage(Schema):
+class TicketPage(Out):
     items: list[TicketOut]
     next_cursor: str | None
 

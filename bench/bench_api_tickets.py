@@ -656,26 +656,7 @@ def load_pages_database(args: argparse.Namespace, var: Path) -> dict[str, Any]:
     """bench_pages' database, loaded by its own loader when missing or of another shape."""
     import bench_pages
 
-    url = args.pages_url
-    existed = harness.ensure_postgres_database(url, fresh=args.reload)
-    harness.configure_django(var=var, database_url=url)
-    from django.db import DatabaseError, connections
-
-    meta = bench_pages.loaded_version(args.tickets) if existed else None
-    if existed and meta is None:
-        print("The kept database does not hold a complete load of this shape: loading it again.")
-        connections.close_all()
-        harness.ensure_postgres_database(url, fresh=True)
-    try:
-        harness.migrate()
-    except DatabaseError as exc:
-        if meta is None:
-            raise
-        print(f"The kept database does not match the migrations ({exc}): loading it again.".strip())
-        meta = None
-        connections.close_all()
-        harness.ensure_postgres_database(url, fresh=True)
-        harness.migrate()
+    meta = bench_pages.open_kept_database(args.pages_url, tickets=args.tickets, reload=args.reload, var=var)
     print("\n=== bench_api_tickets — GET /api/v1/tickets over the bench_pages data ===")
     harness.print_machine()
     if meta is None:

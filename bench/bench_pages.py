@@ -27,6 +27,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import harness
@@ -703,14 +704,15 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def run(args: argparse.Namespace) -> None:
-    url = args.database_url
-    existed = harness.ensure_postgres_database(url, fresh=args.reload)
-    harness.configure_django(var=harness.var_dir("bench-pages"), database_url=url)
+def open_kept_database(url: str, *, tickets: int, reload: bool, var: Path) -> dict[str, Any] | None:
+    """Set Django up on the kept database and migrate it; its load's description, or None
+    when it must be loaded (new, ``reload``, another shape, or migrations rewritten since)."""
+    existed = harness.ensure_postgres_database(url, fresh=reload)
+    harness.configure_django(var=var, database_url=url)
 
     from django.db import DatabaseError, connections
 
-    meta = loaded_version(args.tickets) if existed else None
+    meta = loaded_version(tickets) if existed else None
     if existed and meta is None:
         print("The kept database does not hold a complete load of this shape: loading it again.")
         connections.close_all()
@@ -726,6 +728,13 @@ def run(args: argparse.Namespace) -> None:
         connections.close_all()
         harness.ensure_postgres_database(url, fresh=True)
         harness.migrate()
+    return meta
+
+
+def run(args: argparse.Namespace) -> None:
+    meta = open_kept_database(
+        args.database_url, tickets=args.tickets, reload=args.reload, var=harness.var_dir("bench-pages")
+    )
     print("\n=== bench_pages — PostgreSQL ===")
     harness.print_machine()
 

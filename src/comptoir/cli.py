@@ -1,6 +1,7 @@
 """The ``comptoir`` command.
 
-comptoir run [--host H] [--port P]   migrate, load the demo, serve with the task consumer
+comptoir run [--host H] [--port P] [--workers N]
+                                      migrate, load the demo, serve with the task consumer
 comptoir demo                         load the demo data (idempotent)
 comptoir worker                       run the task consumer alone
 comptoir migrate                      apply database migrations
@@ -45,6 +46,10 @@ def cmd_demo(_: argparse.Namespace) -> int:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     _manage(["migrate", "--no-input", "-v", "0"])
+    if os.environ.get("COMPTOIR_ENV") == "production":
+        # Production serves the static files from the collected, hashed copies (WhiteNoise's
+        # manifest); without them every page fails. Collecting is idempotent and quick.
+        _manage(["collectstatic", "--no-input", "-v", "0"])
     if not ns.no_demo:
         _django()
         from comptoir import demo
@@ -64,7 +69,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
             "--port",
             str(ns.port),
             "--workers",
-            "1",
+            str(ns.workers),
             "--blocking-threads",
             "8",
             "comptoir.wsgi:application",
@@ -201,6 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = sub.add_parser("run", help="migrate, load the demo data and serve Comptoir with its task consumer")
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("COMPTOIR_WEB_WORKERS", "1")),
+        help="web server processes (default 1, or COMPTOIR_WEB_WORKERS)",
+    )
     run.add_argument("--no-demo", action="store_true", help="do not load the demo data")
     run.set_defaults(func=cmd_run)
     sub.add_parser("demo", help="load the demo data (idempotent) and print the demo logins").set_defaults(

@@ -175,3 +175,33 @@ def test_the_application_logs_one_json_object_per_line(tmp_path):
     [line] = [json.loads(text) for text in result.stderr.splitlines() if text.strip()]
     assert line["message"] == "outbox delivery failed for good"
     assert (line["level"], line["outbox_id"], line["error"]) == ("WARNING", 7, "550 no such user")
+
+
+PRODUCTION = {"COMPTOIR_ENV": "production", "SECRET_KEY": "health-test-key", "ALLOWED_HOSTS": "localhost"}
+
+
+def test_healthz_says_503_in_production_when_the_static_files_were_not_collected(tmp_path):
+    answer = healthz_in_subprocess(tmp_path, **PRODUCTION)
+    assert answer["status"] == 503
+    report = answer["report"]
+    assert report["database"]["ok"] is True
+    assert report["pages"]["ok"] is False
+    assert "comptoir.css" in report["pages"]["error"]
+
+
+def test_healthz_is_ok_in_production_once_the_static_files_are_collected(tmp_path):
+    """The vendored Bootstrap ships no source maps: collectstatic must not look for them."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPTOIR_", "DJANGO_"))}
+    collected = subprocess.run(
+        [sys.executable, "-m", "comptoir.cli", "manage", "collectstatic", "--no-input", "-v", "0"],
+        env=clean | {"COMPTOIR_VAR_DIR": str(tmp_path), "LOG_LEVEL": "CRITICAL"} | PRODUCTION,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert collected.returncode == 0, collected.stderr
+    answer = healthz_in_subprocess(tmp_path, **PRODUCTION)
+    assert answer["status"] == 200
+    assert answer["report"]["pages"] == {"ok": True, "static": "CompressedManifestStaticFilesStorage"}

@@ -828,7 +828,7 @@ BREAKDOWN = [
     ("reply(), all of it", "tickets/services/conversation.py", "reply"),
     ("reply › lock(): SELECT … FOR UPDATE", "tickets/services/_common.py", "lock"),
     ("reply › store(): events, SLA, ticket, outbox", "tickets/services/_common.py", "store"),
-    ("SLA plan_for()", "sla/services.py", "plan_for"),
+    ("SLA plan_story()", "sla/services.py", "plan_story"),
     ("SLA refresh_clocks(): history read again", "sla/services.py", "refresh_clocks"),
     ("SLA write_clocks()", "sla/services.py", "write_clocks"),
     ("acknowledgement(): the mail rendered", "tickets/notifications.py", "acknowledgement"),

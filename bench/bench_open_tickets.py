@@ -172,18 +172,20 @@ def open_one(world: World, i: int) -> Any:
     from comptoir.accounts.models import User
     from comptoir.catalog.models import Group, Product
     from comptoir.tickets import services
+    from comptoir.tickets.new_request import NewRequest
     from comptoir.tickets.vocabulary import Channel
 
     product = fresh(Product, world.product_pk)
     # The forms load products with select_related("default_group"): do the same.
     product.default_group = fresh(Group, product.default_group_id)
-    return services.open_ticket(
+    request = NewRequest(
         requester=fresh(User, world.requester_pk),
         subject=f"{SUBJECTS[i % len(SUBJECTS)]} ({i})",
         body=BODY,
         channel=Channel.PORTAL,
         product=product,
     )
+    return services.open_ticket(request)
 
 
 # -- instruments ------------------------------------------------------------------------

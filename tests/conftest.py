@@ -17,6 +17,7 @@ from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.transports import MemoryTransport
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from tests.factories import (
     ComponentFactory,
     GroupFactory,
@@ -53,7 +54,12 @@ class Desk:
         kwargs.setdefault("subject", "Importer nos contacts dans Mailpoet")
         kwargs.setdefault("body", "Comment importer la liste des paroissiens ?")
         kwargs.setdefault("channel", "portal")
-        return services.open_ticket(requester=requester or self.requester, **kwargs)  # type: ignore[arg-type]
+        at = kwargs.pop("at", None)
+        for name in ("attachments", "followers"):
+            if name in kwargs:
+                kwargs[name] = tuple(kwargs[name] or ())  # type: ignore[arg-type]
+        request = NewRequest(requester=requester or self.requester, **kwargs)  # type: ignore[arg-type]
+        return services.open_ticket(request, at=at)  # type: ignore[arg-type]
 
 
 # A real SMTP server (aiosmtpd) for the outbound mail tests.

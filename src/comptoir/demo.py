@@ -12,13 +12,14 @@ from django.db import transaction
 
 from comptoir.accounts.models import Organisation, Tier, User
 from comptoir.calendars.models import Calendar
-from comptoir.catalog.models import Component, Group, Product
+from comptoir.catalog.models import Component, EscalationPath, Group, Product
 from comptoir.dispatch import presets as dispatch_presets
 from comptoir.kb import demo as kb_demo
 from comptoir.requestforms import presets as requestforms_presets
 from comptoir.sla import presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel, Severity, TicketType
 
 PASSWORD = "comptoir-demo"  # noqa: S105 - the documented demo password, printed at start
@@ -115,15 +116,28 @@ def load() -> list[Login]:
     l3 = Group.objects.get_or_create(
         name="Équipe projet", defaults={"tier": Tier.L3, "calendar": editor_cal}
     )[0]
+    editor_l2 = Group.objects.get_or_create(
+        name="Support éditeur", defaults={"tier": Tier.L2, "calendar": editor_cal}
+    )[0]
 
     admin = _user("admin", "Camille", "Administratrice", User.Role.ADMIN, is_staff=True, is_superuser=True)
     supervisor = _user("superviseur", "Jean-Michel", "Maurizi", User.Role.SUPERVISOR)
     lea = _user("leaagent", "Léa", "Garnier", User.Role.AGENT, tier=Tier.L1)
     marc = _user("marcagent", "Marc", "Lefèvre", User.Role.AGENT, tier=Tier.L2)
     sophie = _user("sophieagent", "Sophie", "Nguyen", User.Role.AGENT, tier=Tier.L3)
+    nicolas = _user("nicolasagent", "Nicolas", "Petit", User.Role.AGENT, tier=Tier.L2)
     l1.members.add(lea)
     l2.members.add(marc)
     l3.members.add(sophie)
+    editor_l2.members.add(nicolas)
+    # Escalation paths, not guesses: Spyrit's L1 hands the parish's requests to the parish's
+    # own L2 (procedure 000) and every other customer's to the editor's L2; both L2s hand
+    # anomalies over to the project team.
+    for group, to_group in ((l1, editor_l2), (l2, l3), (editor_l2, l3)):
+        Group.objects.filter(pk=group.pk, escalates_to__isnull=True).update(escalates_to=to_group)
+    EscalationPath.objects.get_or_create(
+        group=l1, organisation=paroisse, product=None, defaults={"to_group": l2}
+    )
 
     sites = Product.objects.get_or_create(name="Sites associés WordPress", defaults={"default_group": l1})[0]
     mailpoet = Component.objects.get_or_create(product=sites, name="Mailpoet")[0]
@@ -153,7 +167,7 @@ def load() -> list[Login]:
 
     def once(requester: User, subject: str, **kwargs: object) -> None:
         if not Ticket.objects.filter(requester=requester, subject=subject).exists():
-            services.open_ticket(requester=requester, subject=subject, **kwargs)  # type: ignore[arg-type]
+            services.open_ticket(NewRequest(requester=requester, subject=subject, **kwargs))  # type: ignore[arg-type]
 
     once(
         marie,
@@ -203,6 +217,7 @@ def load() -> list[Login]:
         Login(supervisor.username, "supervisor", "sees every ticket"),
         Login(lea.username, "agent L1", "Pôle maintenance"),
         Login(marc.username, "agent L2", "Service communication"),
+        Login(nicolas.username, "agent L2", "Support éditeur"),
         Login(sophie.username, "agent L3", "Équipe projet"),
         Login(marie.username, "org admin", "Paroisse Saint-Seurin"),
         Login(pierre.username, "requester", "Paroisse Saint-Seurin"),

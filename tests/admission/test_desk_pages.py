@@ -7,17 +7,20 @@ import pytest
 from comptoir.accounts.models import Organisation, User
 from comptoir.admission import services as admission
 from comptoir.tickets.attachments import IncomingFile
+from comptoir.tickets.new_request import NewRequest
 from tests.pages import by_testid
 
 
 def keep(desk, n: int) -> None:
     for i in range(n):
         admission.submit(
-            requester=desk.requester,
-            subject=f"Demande {i}",
-            body="…",
-            channel="portal",
-            attachments=[IncomingFile(f"piece-{i}.pdf", b"%PDF-1.4")],
+            NewRequest(
+                requester=desk.requester,
+                subject=f"Demande {i}",
+                body="…",
+                channel="portal",
+                attachments=(IncomingFile(f"piece-{i}.pdf", b"%PDF-1.4"),),
+            )
         )
 
 

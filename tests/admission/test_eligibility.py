@@ -14,6 +14,7 @@ from comptoir.admission import services as admission
 from comptoir.admission.models import HeldRequest
 from comptoir.core import outbox
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from tests.pages import by_testid
 
 CONTACT = "le service communication du diocèse (communication@diocese.example)"
@@ -66,7 +67,9 @@ def test_what_a_reader_sends_anyway_is_kept_for_an_agent(served, client):
 
 
 def test_agents_review_ineligible_requests_and_may_open_a_ticket_anyway(served, client):
-    held = admission.submit(requester=served.requester, subject="Changer le logo", body="…", channel="portal")
+    held = admission.submit(
+        NewRequest(requester=served.requester, subject="Changer le logo", body="…", channel="portal")
+    )
     client.force_login(served.l1)
 
     assert by_testid(client.get("/desk/").content, "held-count")[0].text == "1"
@@ -82,7 +85,7 @@ def test_agents_review_ineligible_requests_and_may_open_a_ticket_anyway(served, 
 
 
 def test_an_agent_may_dismiss_without_a_further_mail(served):
-    held = admission.submit(requester=served.requester, subject="Pub", body="…", channel="portal")
+    held = admission.submit(NewRequest(requester=served.requester, subject="Pub", body="…", channel="portal"))
     admission.dismiss(held, by=served.l1, note="Démarchage.")
     outbox.deliver_due()
     assert HeldRequest.objects.get().state == "dismissed"

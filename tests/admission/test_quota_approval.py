@@ -19,6 +19,7 @@ from comptoir.admission.models import HeldRequest
 from comptoir.core import outbox
 from comptoir.core.errors import InvalidTransition, PermissionDenied, ValidationError
 from comptoir.tickets.models import Attachment, Message, Ticket
+from comptoir.tickets.new_request import NewRequest
 from tests.conftest import flush_mail
 from tests.pages import by_testid, flashes
 
@@ -175,7 +176,9 @@ def test_refusing_tells_the_requester_why_and_opens_nothing(used_up, client):
 @time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False)
 def test_a_request_is_decided_once(used_up):
     desk = used_up
-    held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+    held = admission.submit(
+        NewRequest(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+    )
     admission.approve(held, by=desk.supervisor)
     stale = HeldRequest.objects.get(pk=held.pk)
     stale.state = "held"  # a second supervisor's page, loaded before the first decided
@@ -190,7 +193,9 @@ def test_a_request_is_decided_once(used_up):
 @time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False)
 def test_a_refusal_needs_a_reason(used_up):
     desk = used_up
-    held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+    held = admission.submit(
+        NewRequest(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+    )
     with pytest.raises(ValidationError):
         admission.refuse(held, by=desk.supervisor, reason="  ")
     assert HeldRequest.objects.get().state == "held"
@@ -200,3 +205,31 @@ def _png():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("capture.png", PNG, content_type="image/png")
+
+
+@time_machine.travel(paris(2026, 11, 20, 10, 0), tick=False)
+def test_an_approved_request_comes_back_whole_with_its_severity_and_the_people_in_copy(used_up):
+    """One request value from the door to the record: what was kept is what opens."""
+    desk = used_up
+    request = NewRequest(
+        requester=desk.requester,
+        subject="Le site est inaccessible",
+        body="Plus rien ne s'affiche depuis ce matin.",
+        channel="email",
+        type="incident",
+        severity="blocking",
+        priority="high",
+        product=desk.product,
+        component=desk.component,
+        followers=(desk.site_owner,),
+        details={"page_url": "https://saint-seurin.example/"},
+    )
+    held = admission.submit(request)
+    assert isinstance(held, HeldRequest)
+    assert admission.held_request(HeldRequest.objects.get(pk=held.pk)).but(attachments=()) == request
+    ticket = admission.approve(HeldRequest.objects.get(pk=held.pk), by=desk.supervisor)
+    assert (ticket.type, ticket.severity, ticket.priority) == ("incident", "blocking", "high")
+    assert (ticket.product, ticket.component) == (desk.product, desk.component)
+    assert list(ticket.followers.all()) == [desk.site_owner]
+    assert ticket.details == {"page_url": "https://saint-seurin.example/"}
+    assert ticket.created_at == paris(2026, 11, 20, 10, 0)

@@ -30,11 +30,12 @@ QUERIES = {
     # tickets only: the filters stay on the page
     ("queue rows", "supervisor"): 2 + 1,
     ("queue rows", "l1"): 2 + 1 + 1,
-    # ticket, messages, their files, events, SLA clocks; the forms' choices: agents,
+    # ticket, messages, their files, events, SLA clocks; the escalation path offered (the
+    # group's paths, then its own or the next tier's group); the forms' choices: agents,
     # products, components, groups; for supervisors, how often the requester's URGENT
     # was removed; the parish's contract: requests used this month; the agent's macros
-    ("desk ticket", "supervisor"): 2 + 5 + 4 + 1 + 1 + 1,
-    ("desk ticket", "l1"): 2 + 1 + 5 + 4 + 1 + 1,
+    ("desk ticket", "supervisor"): 2 + 5 + 2 + 4 + 1 + 1 + 1,
+    ("desk ticket", "l1"): 2 + 1 + 5 + 2 + 4 + 1 + 1,
     # tickets; the parish's contract: requests used this month
     ("portal list", "requester"): 2 + 1 + 1,
     ("portal list", "site_owner"): 2 + 1 + 1,

@@ -341,16 +341,20 @@ def test_each_desk_action_works_and_says_so(desk, client, action):
     assert done(desk, ticket)
 
 
-def test_an_agent_who_escalates_out_of_his_groups_goes_back_to_the_queue(desk, client):
-    ticket = desk.open(product=desk.product)
+def test_an_agent_who_hands_over_a_ticket_he_only_held_goes_back_to_the_queue(desk, client):
+    """He took it while he helped L3, then went back to L1 only."""
+    ticket = desk.open(product=desk.product, group=desk.group_l3, by=desk.l3)
+    desk.group_l3.members.add(desk.l1)
+    services.assign(ticket, to=User.objects.get(pk=desk.l1.pk), by=desk.supervisor)
+    desk.group_l3.members.remove(desk.l1)
     client.force_login(desk.l1)
 
-    response = client.post(f"/desk/tickets/{ticket.number}/escalate/", {"reason": "Pour L2"}, follow=True)
+    response = client.post(f"/desk/tickets/{ticket.number}/assign/", {"assignee": ""}, follow=True)
 
     assert response.redirect_chain == [("/desk/", 302)]
     assert [level for level, _text in flashes(response.content)] == ["success"]
     ticket.refresh_from_db()
-    assert ticket.group == desk.group_l2
+    assert ticket.assignee is None
     assert ticket.number not in queue_numbers(response.content)
 
 

@@ -30,10 +30,10 @@ import time_machine
 from comptoir.calendars.models import Calendar
 from comptoir.reports import facts
 from comptoir.satisfaction.models import Survey
-from comptoir.satisfaction.services import answer
 from comptoir.sla import policies, presets
 from comptoir.tickets import services
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.services import answer_survey as answer
 from tests.conftest import Desk
 
 PARIS = ZoneInfo("Europe/Paris")

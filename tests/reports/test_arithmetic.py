@@ -77,11 +77,9 @@ def test_a_request_sent_before_the_may_day_weekend_counts_one_hour_on_thursday_a
     current = ticket(paris(2026, 4, 30, 16, 0), assignee_id=21)
     past = [
         Change(paris(2026, 4, 30, 16, 0), "created", {"status": [None, "new"]}),
-        Change(
-            paris(2026, 5, 4, 10, 30), "taken", {"assignee": [None, {"id": 21}]}, by_team=True, actor_id=21
-        ),
-        Change(paris(2026, 5, 4, 11, 30), "replied", {"by": "team"}, by_team=True, actor_id=21),
-        Change(paris(2026, 5, 5, 9, 30), "status_changed", {"status": ["open", "resolved"]}, by_team=True),
+        Change(paris(2026, 5, 4, 10, 30), "taken", {"assignee": [None, {"id": 21}]}, actor_id=21),
+        Change(paris(2026, 5, 4, 11, 30), "replied", {"by": "team"}, actor_id=21),
+        Change(paris(2026, 5, 5, 9, 30), "status_changed", {"status": ["open", "resolved"]}),
     ]
     found = {
         e.kind: e for e in history.entries(current, past, catalogue=Catalogue(), calendar=SUPPORT, zone=PARIS)
@@ -97,7 +95,7 @@ def test_a_request_sent_before_the_may_day_weekend_counts_one_hour_on_thursday_a
 
 def test_without_a_calendar_durations_are_elapsed_time():
     current = ticket(paris(2026, 5, 2, 10, 0))  # a Saturday
-    past = [Change(paris(2026, 5, 2, 10, 20), "replied", {"by": "team"}, by_team=True)]
+    past = [Change(paris(2026, 5, 2, 10, 20), "replied", {"by": "team"})]
     [_received, first] = [
         e
         for e in history.entries(current, past, catalogue=Catalogue(), calendar=None, zone=PARIS)
@@ -113,7 +111,7 @@ def test_qualification_is_the_one_recorded_at_the_end_of_the_day():
     current = ticket(paris(2026, 4, 24, 16, 30), type="incident", priority="high", product_id=4, group_id=11)
     past = [
         Change(paris(2026, 4, 24, 16, 30), "created", {"status": [None, "new"]}),
-        Change(paris(2026, 4, 24, 16, 45), "requalified", {"type": ["question", "incident"]}, by_team=True),
+        Change(paris(2026, 4, 24, 16, 45), "requalified", {"type": ["question", "incident"]}),
         Change(
             paris(2026, 4, 27, 9, 0),
             "requalified",
@@ -141,9 +139,7 @@ def test_qualification_is_the_one_recorded_at_the_end_of_the_day():
 def test_taken_then_escalated_leaves_the_ticket_unassigned():
     current = ticket(paris(2026, 5, 6, 9, 30), assignee_id=None, group_id=11)
     past = [
-        Change(
-            paris(2026, 5, 6, 9, 40), "taken", {"assignee": [None, {"id": 21}]}, by_team=True, actor_id=21
-        ),
+        Change(paris(2026, 5, 6, 9, 40), "taken", {"assignee": [None, {"id": 21}]}, actor_id=21),
         Change(
             paris(2026, 5, 6, 10, 0), "escalated", {"group": [{"id": 10}, {"id": 11}], "tier": ["L1", "L2"]}
         ),
@@ -162,7 +158,6 @@ def test_resolutions_reopenings_surveys_and_urgency():
             paris(2026, 4, 24, 16, 40),
             "urgency_downgraded",
             {"is_urgent": [True, False], "priority": ["urgent", "normal"]},
-            by_team=True,
         ),
         Change(paris(2026, 4, 27, 16, 30), "status_changed", {"status": ["open", "resolved"]}),
         Change(paris(2026, 4, 27, 16, 30), "survey_sent", {"survey": 5}),

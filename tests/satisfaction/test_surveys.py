@@ -31,7 +31,7 @@ DAY = timedelta(days=1)
 
 def answer_at(moment: datetime, token: str, rating: int, comment: str = "") -> Survey:
     with at(moment):
-        survey = satisfaction.answer(token, rating=rating, comment=comment)
+        survey = services.answer_survey(token, rating=rating, comment=comment)
         outbox.deliver_due()
     return survey
 
@@ -68,7 +68,7 @@ def test_a_survey_answered_on_day_7_is_kept_on_the_ticket(desk, resolved):
 
 def test_a_survey_is_refused_on_day_9(desk, resolved):
     with at(RESOLVED_AT + 9 * DAY), pytest.raises(satisfaction.SurveyClosed) as refused:
-        satisfaction.answer(resolved.token, rating=1, comment="Trop tard ?")
+        services.answer_survey(resolved.token, rating=1, comment="Trop tard ?")
 
     assert refused.value.reason == Refusal.EXPIRED
     assert "8" in refused.value.message
@@ -79,7 +79,7 @@ def test_a_survey_is_refused_on_day_9(desk, resolved):
 
 def test_the_8_days_end_at_the_minute_of_the_resolution(desk, resolved):
     with at(RESOLVED_AT + 8 * DAY), pytest.raises(satisfaction.SurveyClosed):
-        satisfaction.answer(resolved.token, rating=5)
+        services.answer_survey(resolved.token, rating=5)
     answer_at(RESOLVED_AT + 8 * DAY - timedelta(minutes=1), resolved.token, 5)
     assert Survey.objects.get().rating == 5
 
@@ -90,7 +90,7 @@ def test_an_answered_survey_cannot_be_answered_twice(desk, resolved):
     mail.outbox.clear()
 
     with at(RESOLVED_AT + 2 * DAY), pytest.raises(satisfaction.SurveyClosed) as refused:
-        satisfaction.answer(resolved.token, rating=5, comment="Finalement très bien")
+        services.answer_survey(resolved.token, rating=5, comment="Finalement très bien")
 
     assert refused.value.reason == Refusal.ANSWERED
     survey = Survey.objects.get()
@@ -104,7 +104,7 @@ def test_resolving_reopening_and_resolving_again_leaves_one_valid_invitation(des
     with at(RESOLVED_AT + DAY):
         services.reply(resolved.ticket, by=desk.requester, body="Le problème revient ce matin.")
     with at(RESOLVED_AT + DAY), pytest.raises(satisfaction.SurveyClosed) as refused:
-        satisfaction.answer(resolved.token, rating=1)
+        services.answer_survey(resolved.token, rating=1)
     assert refused.value.reason == Refusal.REOPENED  # no resolution to rate while reopened
 
     again = resolve(desk, resolved.ticket, when=RESOLVED_AT + 2 * DAY)
@@ -115,7 +115,7 @@ def test_resolving_reopening_and_resolving_again_leaves_one_valid_invitation(des
     assert second.expires_at == RESOLVED_AT + 10 * DAY
     assert Survey.objects.filter(ticket=resolved.ticket, superseded=False).count() == 1
     with at(RESOLVED_AT + 3 * DAY), pytest.raises(satisfaction.SurveyClosed) as refused:
-        satisfaction.answer(resolved.token, rating=1)
+        services.answer_survey(resolved.token, rating=1)
     assert refused.value.reason == Refusal.SUPERSEDED
     answer_at(RESOLVED_AT + 9 * DAY, again.token, 5)  # within the 8 days of the second resolution
     second.refresh_from_db()
@@ -137,7 +137,7 @@ def test_one_valid_invitation_per_ticket_is_a_database_rule(desk, resolved):
 @pytest.mark.parametrize("rating", [0, 6, 42])
 def test_a_rating_is_1_to_5(desk, resolved, rating):
     with at(RESOLVED_AT + DAY), pytest.raises(ValidationError):
-        satisfaction.answer(resolved.token, rating=rating)
+        services.answer_survey(resolved.token, rating=rating)
     with pytest.raises(IntegrityError), transaction.atomic():
         Survey.objects.update(rating=rating, answered_at=RESOLVED_AT)
 
@@ -206,15 +206,15 @@ def test_without_a_group_supervisor_every_active_supervisor_is_told(desk, resolv
 def test_a_signed_in_answer_is_the_requesters_own(desk, resolved):
     survey = Survey.objects.get()
     with at(RESOLVED_AT + DAY), pytest.raises(NotFound):
-        satisfaction.answer(survey, rating=5, by=desk.site_owner)
+        services.answer_survey(survey, rating=5, by=desk.site_owner)
     with at(RESOLVED_AT + DAY):
-        satisfaction.answer(survey, rating=5, by=desk.requester)
+        services.answer_survey(survey, rating=5, by=desk.requester)
     assert Survey.objects.get().rating == 5
 
 
 def test_an_unknown_link_is_not_found(desk, resolved):
     with pytest.raises(NotFound):
-        satisfaction.answer(resolved.token[:-1] + "x", rating=5)
+        services.answer_survey(resolved.token[:-1] + "x", rating=5)
 
 
 @pytest.mark.postgres
@@ -231,7 +231,7 @@ def test_answers_sent_at_once_count_once(desk, request_of_pierre):
             with at(RESOLVED_AT + DAY):
                 barrier.wait()
                 try:
-                    satisfaction.answer(resolved.token, rating=rating)
+                    services.answer_survey(resolved.token, rating=rating)
                     results.append(f"answered {rating}")
                 except satisfaction.SurveyClosed as exc:
                     results.append(exc.reason)

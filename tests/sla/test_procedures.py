@@ -134,7 +134,8 @@ def test_breach_is_marked_once_and_notified_to_the_team_and_supervisors(procedur
     desk = procedure_000
     with at(paris(2026, 11, 24, 15, 0)):
         ticket = desk.open(product=desk.product)
-        services.take(ticket, by=desk.l1)
+        # Handed to the agent by the supervisor: neither acknowledged nor picked up yet.
+        services.assign(ticket, to=desk.l1, by=desk.supervisor)
         flush_mail()
     with at(paris(2026, 11, 24, 16, 30)):
         assert scan.mark_breaches() == 1  # acknowledgement was due at 16:00
@@ -145,7 +146,8 @@ def test_breach_is_marked_once_and_notified_to_the_team_and_supervisors(procedur
     assert ack.state == "breached"
     ticket.refresh_from_db()
     assert ticket.sla_breached is True
-    assert ticket.sla_due_at == clocks_of(ticket)["resolution"].due_at
+    # Next due: the pick-up (the agent has not acted on the ticket yet).
+    assert ticket.sla_due_at == clocks_of(ticket)["pick_up"].due_at
     assert [(m.to, m.cc) for m in mail.outbox] == [([desk.l1.email], [desk.supervisor.email])]
     assert mail.outbox[0].subject.startswith(f"[#{ticket.number}] ")
     assert ticket.events.filter(kind="sla_breached").count() == 1

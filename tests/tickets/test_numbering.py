@@ -129,6 +129,7 @@ SQLITE_PARALLEL_SCRIPT = textwrap.dedent(
     call_command("migrate", verbosity=0)
     from comptoir.accounts.models import User
     from comptoir.tickets import services
+    from comptoir.tickets.new_request import NewRequest
 
     requester = User.objects.create(username="pierremartin", email="pierre@example.org")
     threads_count, per_thread = int(sys.argv[1]), int(sys.argv[2])
@@ -139,9 +140,9 @@ SQLITE_PARALLEL_SCRIPT = textwrap.dedent(
         try:
             start.wait(timeout=30)
             numbers[index] = [
-                services.open_ticket(
+                services.open_ticket(NewRequest(
                     requester=requester, subject=f"Appel {index}-{k}", body="Bonjour", channel="phone"
-                ).number
+                )).number
                 for k in range(per_thread)
             ]
         except BaseException as exc:

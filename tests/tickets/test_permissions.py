@@ -132,15 +132,10 @@ def refused_by_a_rule(persona: str, ticket: str, door_name: str) -> bool:
     return door_name == "desk escalate" or (door_name == "desk take" and persona != "l1")
 
 
-# After these, the ticket has left the agent's sight (escalated to a group he is not in,
-# or handed over while he only saw it as its holder): he is sent back to the queue.
+# After these, the ticket has left the agent's sight (handed over while he only saw it as
+# its holder): he is sent back to the queue. Escalating never does: who worked a ticket
+# keeps reading it (procedure 000: L1 stays the parish's contact).
 LEAVES_SIGHT = {
-    ("l1", "own", "desk escalate"),
-    ("l1", "triage", "desk escalate"),
-    ("l3", "triage", "desk escalate"),
-    ("stranger_agent", "triage", "desk escalate"),
-    ("stranger_agent", "neighbour", "desk escalate"),
-    ("l2", "colleague", "desk escalate"),
     ("l1", "held", "desk assign"),
 }
 
@@ -190,7 +185,7 @@ def open_the_tickets(desk: Desk) -> list[Opened]:
     desk.group_l3.members.remove(desk.l1)
     files = {a.ticket_id: f"{a.pk}/{a.filename}" for a in Attachment.objects.all()}
     return [
-        Opened(key, t.number, t.subject, t._first_message.body_text, files[t.pk]) for key, t in made.items()
+        Opened(key, t.number, t.subject, t.messages.get().body_text, files[t.pk]) for key, t in made.items()
     ]
 
 

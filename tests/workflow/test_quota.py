@@ -12,6 +12,7 @@ from comptoir.accounts.models import Organisation
 from comptoir.admission import services as admission
 from comptoir.admission.models import HeldRequest
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from comptoir.workflow import quota
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -37,7 +38,9 @@ def test_the_21st_request_of_the_month_under_each_policy(desk, policy):
             desk.open(subject="Appel urgent noté par l'agent", by=desk.l1)  # the team may still log one
         elif policy == "approval":
             # Kept, not opened: a supervisor approves it (tests/admission).
-            held = admission.submit(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+            held = admission.submit(
+                NewRequest(requester=desk.requester, subject="La 21e", body="…", channel="portal")
+            )
             assert isinstance(held, HeldRequest)
             assert (held.reason, held.state) == ("quota_approval", "held")
             assert "20" in held.explanation
@@ -56,7 +59,7 @@ def test_under_the_approval_policy_the_counter_resets_on_the_first_in_paris_time
             desk.open(subject="Trop tard en novembre")
     with time_machine.travel(paris(2026, 12, 1, 0, 5), tick=False):  # still November in UTC
         ticket = admission.submit(
-            requester=desk.requester, subject="Premier de décembre", body="…", channel="portal"
+            NewRequest(requester=desk.requester, subject="Premier de décembre", body="…", channel="portal")
         )
         assert isinstance(ticket, Ticket)
         assert not HeldRequest.objects.exists()

@@ -69,6 +69,12 @@ class HeldRequest(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
     is_urgent = models.BooleanField(_("urgent"), default=False)
     details = models.JSONField(_("request details"), default=dict, blank=True)
+    request = models.JSONField(
+        _("the rest of the request"),
+        default=dict,
+        blank=True,
+        help_text=_("Severity, followers, the ticket it follows up…: what opens the ticket as it was sent."),
+    )
     urgent_review = models.BooleanField(_("urgency to review"), default=False)
     mailbox = models.ForeignKey(
         "mail.Mailbox",

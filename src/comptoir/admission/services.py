@@ -14,15 +14,15 @@ shows in the statistics instead of hiding.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comptoir.accounts import eligibility
+from comptoir.accounts.models import User
 from comptoir.admission import notifications, selectors
 from comptoir.admission.models import HeldFile, HeldRequest
 from comptoir.core import outbox
@@ -32,155 +32,78 @@ from comptoir.sla.policies import organisation_quota
 from comptoir.tickets import services as tickets
 from comptoir.tickets.attachments import IncomingFile, clean_filename
 from comptoir.tickets.models import Ticket
-from comptoir.tickets.vocabulary import Priority, Severity, TicketType
+from comptoir.tickets.new_request import NewRequest
+from comptoir.tickets.vocabulary import Severity
 from comptoir.workflow import quota
 
 if TYPE_CHECKING:
-    from comptoir.accounts.models import User
-    from comptoir.catalog.models import Component, Group, Product
-    from comptoir.mail.models import InboundMail, Mailbox
+    from comptoir.mail.models import InboundMail
 
 HELD_ERRORS = (eligibility.NotEligible, quota.ApprovalRequired)
 
 
 def submit(
-    *,
-    requester: User,
-    subject: str,
-    body: str,
-    channel: str,
-    by: User | None = None,
-    type: str = TicketType.QUESTION,
-    severity: str = Severity.NORMAL,
-    priority: str = Priority.NORMAL,
-    product: Product | None = None,
-    component: Component | None = None,
-    group: Group | None = None,
-    is_urgent: bool = False,
-    body_html: str = "",
-    attachments: list[IncomingFile] | None = None,
-    mailbox: Mailbox | None = None,
-    mail_thread_id: str = "",
-    urgent_review: bool = False,
-    linked_to: Ticket | None = None,
-    followers: Sequence[User] = (),
-    acknowledge: bool = True,
-    inbound: InboundMail | None = None,
-    details: Mapping[str, str] | None = None,
-    ask_missing: bool | None = None,
-    at: datetime | None = None,
+    request: NewRequest, *, inbound: InboundMail | None = None, at: datetime | None = None
 ) -> Ticket | HeldRequest:
-    """Open a ticket (``tickets.services.open_ticket``, same arguments), or keep the
-    request when the requester may not open one now: procedure 002 (only the roles the
+    """Open a ticket for ``request`` (``tickets.services.open_ticket``), or keep the request
+    whole when the requester may not open one now: procedure 002 (only the roles the
     organisation serves; the others are told whom to contact) and procedure 000 (beyond
     the allowance, a supervisor approves). A request from mail (``inbound``) is answered
-    by mail when ``acknowledge`` allows; a page shows ``HeldRequest.explanation``."""
+    by mail when ``request.acknowledge`` allows; a page shows ``HeldRequest.explanation``."""
     at = at or clock_now()
     try:
-        return tickets.open_ticket(
-            requester=requester,
-            subject=subject,
-            body=body,
-            channel=channel,
-            by=by,
-            type=type,
-            severity=severity,
-            priority=priority,
-            product=product,
-            component=component,
-            group=group,
-            is_urgent=is_urgent,
-            body_html=body_html,
-            attachments=attachments,
-            mailbox=mailbox,
-            mail_thread_id=mail_thread_id,
-            urgent_review=urgent_review,
-            linked_to=linked_to,
-            followers=followers,
-            acknowledge=acknowledge,
-            details=details,
-            ask_missing=ask_missing,
-            at=at,
-        )
+        return tickets.open_ticket(request, at=at)
     except HELD_ERRORS as exc:
         return hold(
-            requester=requester,
+            request,
             reason=exc.reason,
             explanation=exc.message,
-            subject=subject,
-            body=body,
-            channel=channel,
-            type=type,
-            priority=priority,
-            product=product,
-            component=component,
-            group=group,
-            is_urgent=is_urgent,
-            urgent_review=urgent_review,
-            body_html=body_html,
-            attachments=attachments or [],
-            mailbox=mailbox,
-            mail_thread_id=mail_thread_id,
             inbound=inbound,
-            tell_by_mail=inbound is not None and acknowledge,
-            details=details,
+            tell_by_mail=inbound is not None and request.acknowledge,
             at=at,
         )
 
 
 def hold(
+    request: NewRequest,
     *,
-    requester: User,
     reason: str,
     explanation: str,
-    subject: str,
-    body: str,
-    channel: str,
     at: datetime,
-    type: str = TicketType.QUESTION,
-    priority: str = Priority.NORMAL,
-    product: Product | None = None,
-    component: Component | None = None,
-    group: Group | None = None,
-    is_urgent: bool = False,
-    urgent_review: bool = False,
-    body_html: str = "",
-    attachments: Sequence[IncomingFile] = (),
-    mailbox: Mailbox | None = None,
-    mail_thread_id: str = "",
     inbound: InboundMail | None = None,
     tell_by_mail: bool = False,
-    details: Mapping[str, str] | None = None,
 ) -> HeldRequest:
-    """Keep what was sent, files included, with what the person is told; when it came by
-    mail, tell them by mail (procedure 002: "whom to contact"; procedure 000: "a supervisor
-    approves"). The files were checked by ``open_ticket`` before it refused."""
+    """Keep the request whole, files included, with what the person is told; when it came
+    by mail, tell them by mail (procedure 002: "whom to contact"; procedure 000: "a
+    supervisor approves"). The files were checked by ``open_ticket`` before it refused."""
     if reason not in HeldRequest.Reason.values:
         raise ValidationError(_("Unknown reason."))
+    requester = request.requester
     with transaction.atomic():
         held = HeldRequest.objects.create(
             requester=requester,
             organisation_id=requester.organisation_id,
-            subject=" ".join(subject.split())[:250],
-            body=body.strip(),
-            body_html=body_html,
-            channel=channel,
-            type=type,
-            priority=priority,
-            product=product,
-            component=component,
-            group=group,
-            is_urgent=is_urgent,
-            urgent_review=urgent_review,
-            mailbox=mailbox,
-            mail_thread_id=mail_thread_id[:255],
+            subject=" ".join(request.subject.split())[:250],
+            body=request.body.strip(),
+            body_html=request.body_html,
+            channel=request.channel,
+            type=request.type,
+            priority=request.priority,
+            product=request.product,
+            component=request.component,
+            group=request.group,
+            is_urgent=request.is_urgent,
+            urgent_review=request.urgent_review,
+            mailbox=request.mailbox,
+            mail_thread_id=request.mail_thread_id[:255],
             inbound=inbound,
-            details=dict(details or {}),
+            details=dict(request.details),
+            request=request.record(),
             reason=reason,
             explanation=explanation,
             received_at=at,
         )
-        for f in attachments:
+        for f in request.attachments:
             _keep_file(held, f)
         if tell_by_mail:
             contract = organisation_quota(requester.organisation_id)
@@ -201,6 +124,37 @@ def hold(
             )
         transaction.on_commit(selectors.forget)
     return held
+
+
+def held_request(held: HeldRequest) -> NewRequest:
+    """The request as it was sent, whole, files included (to open it once approved)."""
+    kept: dict[str, Any] = held.request or {}
+    people = {u.pk: u for u in User.objects.filter(pk__in=[kept.get("by"), *kept.get("followers", [])])}
+    linked = Ticket.objects.filter(pk=kept["linked_to"]).first() if kept.get("linked_to") else None
+    return NewRequest(
+        requester=held.requester,
+        by=people.get(kept.get("by") or 0),
+        subject=held.subject,
+        body=held.body,
+        body_html=held.body_html,
+        channel=held.channel,
+        type=held.type,
+        severity=kept.get("severity", Severity.NORMAL),
+        priority=held.priority,
+        product=held.product,
+        component=held.component,
+        group=held.group,
+        is_urgent=held.is_urgent,
+        urgent_review=held.urgent_review,
+        attachments=tuple(_files(held)),
+        mailbox=held.mailbox,
+        mail_thread_id=held.mail_thread_id,
+        linked_to=linked,
+        followers=tuple(people[pk] for pk in kept.get("followers", []) if pk in people),
+        details=dict(held.details),
+        acknowledge=kept.get("acknowledge", True),
+        ask_missing=kept.get("ask_missing"),
+    )
 
 
 def _keep_file(held: HeldRequest, incoming: IncomingFile) -> HeldFile:
@@ -251,27 +205,10 @@ def approve(held: HeldRequest, *, by: User, note: str = "", at: datetime | None 
     note = (note or "").strip()
     with transaction.atomic():
         _claim(held, state=HeldRequest.State.APPROVED, by=by, at=at, note=note)
-        ticket = tickets.open_ticket(
-            requester=held.requester,
-            by=by,
-            subject=held.subject,
-            body=held.body,
-            body_html=held.body_html,
-            channel=held.channel,
-            type=held.type,
-            priority=held.priority,
-            product=held.product,
-            component=held.component,
-            group=held.group,
-            is_urgent=held.is_urgent,
-            urgent_review=held.urgent_review,
-            attachments=_files(held),
-            mailbox=held.mailbox,
-            mail_thread_id=held.mail_thread_id,
-            acknowledge=False,
-            details=held.details,
-            at=held.received_at,
-        )
+        # As of the time it was received, by the person who decided; its acknowledgement
+        # is the approval mail below.
+        request = held_request(held).but(by=by, acknowledge=False)
+        ticket = tickets.open_ticket(request, at=held.received_at)
         what = (
             _("Request beyond the monthly allowance, approved.")
             if held.reason == HeldRequest.Reason.QUOTA_APPROVAL

@@ -34,7 +34,7 @@ def _fresh(user: User, ticket: Ticket) -> dict[str, Any]:
     """The ticket as the service left it (re-read with its relations)."""
     try:
         return ticket_out(selectors.ticket_for(user, ticket.number, with_conversation=False))
-    except NotFound:  # e.g. escalated out of the agent's sight: answer what was written
+    except NotFound:  # e.g. handed over out of the agent's sight: answer what was written
         return ticket_out(Ticket.objects.select_related(*selectors.LIST_RELATED).get(pk=ticket.pk))
 
 
@@ -122,7 +122,12 @@ def _component(pk: int) -> Component:
 
 class EscalateIn(Schema):
     reason: Text = Field(min_length=1)
-    group: int | None = Field(None, description="Default: the first group of the next tier.")
+    group: int | None = Field(
+        None,
+        description="Default: the group's escalation path for the ticket's organisation and "
+        "product, else the only group of the next tier; when none decides, the answer is 400 "
+        "and a group must be named.",
+    )
 
 
 @router.post("/{number}/escalate", response={200: TicketOut, **WRITE_ERRORS}, auth=WRITE, summary="Escalate")

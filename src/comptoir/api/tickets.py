@@ -35,6 +35,7 @@ from comptoir.sla.display import clock_views
 from comptoir.sla.models import SLAClock
 from comptoir.tickets import selectors
 from comptoir.tickets.models import Attachment, Message, Ticket
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, TicketType
 
 router = Router(tags=["tickets"])
@@ -170,7 +171,7 @@ def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]
         component = Component.objects.filter(pk=data.component).first()
         if component is None:
             raise ValidationError(_("No such component."))
-    result = admission.submit(
+    new = NewRequest(
         requester=requester,
         by=user,
         subject=data.subject,
@@ -184,6 +185,7 @@ def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]
         is_urgent=data.is_urgent,
         details=data.details,
     )
+    result = admission.submit(new)
     if isinstance(result, HeldRequest):
         return Status(403, {"detail": result.explanation, "code": result.reason, "held_request": result.pk})
     if result.organisation_id == requester.organisation_id:

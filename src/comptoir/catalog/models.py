@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,19 @@ class Group(models.Model):
         on_delete=models.SET_NULL,
         related_name="supervised_groups",
     )
+    escalates_to = models.ForeignKey(
+        "self",
+        verbose_name=_("escalates to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The group this group's tickets are escalated to, unless an escalation path for "
+            "the organisation or the product says otherwise. Empty: the only group of the "
+            "next tier, if there is only one; else the agent chooses."
+        ),
+    )
 
     class Meta:
         verbose_name = _("group")
@@ -47,6 +61,10 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tier})"
+
+    def clean(self) -> None:
+        if self.escalates_to_id is not None and self.escalates_to_id == self.pk:
+            raise ValidationError({"escalates_to": _("A group cannot escalate to itself.")})
 
 
 class Product(models.Model):
@@ -110,3 +128,77 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} / {self.name}"
+
+
+SAME_SCOPE = _("This group already has an escalation path for this organisation and product.")
+
+
+class EscalationPath(models.Model):
+    """Where a group's tickets of one organisation, of one product, or of both, are
+    escalated, instead of the group's own ``escalates_to`` (procedure 000: the vendor's
+    L1 hands a parish's requests to the parish's own L2). The most specific path wins:
+    organisation and product, then organisation, then product."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("from group"), on_delete=models.CASCADE, related_name="escalation_paths"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to_group = models.ForeignKey(
+        Group, verbose_name=_("escalates to"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("escalation path")
+        verbose_name_plural = _("escalation paths")
+        ordering = ["group", "pk"]
+        constraints = [
+            # A path names an organisation, a product or both; with neither it would be the
+            # group's own ``escalates_to``, said twice.
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(product__isnull=False),
+                name="escalation_path_scope",
+                violation_error_message=_(
+                    "Name an organisation, a product or both (for every ticket of the group, "
+                    "set the group's own “escalates to”)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(to_group=models.F("group")),
+                name="escalation_path_onward",
+                violation_error_message=_("A group cannot escalate to itself."),
+            ),
+            # One path per group and scope (three constraints: NULLs are distinct in a
+            # plain unique constraint, on SQLite and PostgreSQL alike).
+            models.UniqueConstraint(
+                fields=["group", "organisation", "product"],
+                condition=models.Q(organisation__isnull=False, product__isnull=False),
+                name="escalation_path_unique_both",
+                violation_error_message=SAME_SCOPE,
+            ),
+            models.UniqueConstraint(
+                fields=["group", "organisation"],
+                condition=models.Q(product__isnull=True),
+                name="escalation_path_unique_organisation",
+                violation_error_message=SAME_SCOPE,
+            ),
+            models.UniqueConstraint(
+                fields=["group", "product"],
+                condition=models.Q(organisation__isnull=True),
+                name="escalation_path_unique_product",
+                violation_error_message=SAME_SCOPE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = " · ".join(str(x) for x in (self.organisation, self.product) if x is not None)
+        return f"{self.group} [{scope}] → {self.to_group}"

@@ -25,6 +25,7 @@ from comptoir.contact.models import ContactRequest
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import NotFound, ValidationError
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel
 
 CONFIRM_WITHIN = timedelta(hours=48)
@@ -178,7 +179,7 @@ def confirm_contact(token: str, *, at: datetime | None = None) -> Outcome:
                 _("This link has expired (it was valid for 48 hours). Please send your message again.")
             )
         requester = _requester_for(request, at=at)
-        result = admission.submit(
+        new = NewRequest(
             requester=requester,
             subject=request.subject,
             body=request.body,
@@ -188,8 +189,8 @@ def confirm_contact(token: str, *, at: datetime | None = None) -> Outcome:
             # The contact form asks only for a message: its text is read for the facts the
             # request form wants, and what it lacks is asked for by mail.
             ask_missing=True,
-            at=at,
         )
+        result = admission.submit(new, at=at)
         request.state, request.confirmed_at = ContactRequest.State.CONFIRMED, at
         if isinstance(result, HeldRequest):
             request.held = result

@@ -23,5 +23,10 @@ def duty(request: HttpRequest) -> HttpResponse:
 def triage(request: HttpRequest) -> HttpResponse:
     page_arg = request.GET.get("page", "1")
     page = selectors.triage(request.user, page=int(page_arg) if page_arg.isdigit() else 1)
-    on_duty = next((d for d in duty_board(at=clock_now()) if d.rota.kind == Rota.Kind.ON_DUTY), None)
+    # The agent's own turn on duty if he has one, else the rota that triages for everyone.
+    boards = [d for d in duty_board(at=clock_now()) if d.rota.kind == Rota.Kind.ON_DUTY]
+    on_duty = next(
+        (d for d in boards if d.now_user == request.user),
+        next((d for d in boards if d.rota.is_general), next(iter(boards), None)),
+    )
     return render(request, "desk/duty_triage.html", {"page": page, "on_duty": on_duty})

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Organisation
@@ -58,14 +61,47 @@ class RequalifyForm(forms.Form):
     reason = forms.CharField(label=_("Reason"))
 
 
+class _PathFirst(forms.ModelChoiceField):
+    """The groups, the ticket's escalation path first and named as such."""
+
+    suggested: Group | None = None
+
+    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+        if self.suggested is not None and obj.pk == self.suggested.pk:
+            return _("%(group)s — escalation path") % {"group": obj}
+        return str(obj)
+
+
+class _OptionalSelect(forms.Select):
+    # The group is optional: never look for an empty first choice to decide whether to
+    # mark the list required (that look would read the groups a second time).
+    def use_required_attribute(self, initial: object) -> bool:
+        return False
+
+
 class EscalateForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label=_("To group"),
-        queryset=Group.objects.all(),
-        required=False,
-        empty_label=_("(next tier's group)"),
+    """``suggested``: where the escalation path (``catalog.escalation``) sends the ticket,
+    offered first and chosen; without one the agent picks the group. Left empty, the
+    service applies the path, or says that a group must be chosen."""
+
+    group = _PathFirst(
+        label=_("To group"), queryset=Group.objects.all(), required=False, widget=_OptionalSelect
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, suggested: Group | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, _PathFirst)
+        field.suggested = suggested
+        if suggested is not None:
+            field.queryset = Group.objects.order_by(
+                Case(When(pk=suggested.pk, then=0), default=1), "tier", "name"
+            )
+            field.empty_label = None
+            self.initial.setdefault("group", suggested.pk)
+        else:
+            field.empty_label = _("(choose a group)")
 
 
 class UrgencyForm(forms.Form):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.accounts.models import Tier
 from comptoir.accounts.services import find_callers
+from comptoir.catalog.escalation import escalation_target
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
@@ -91,6 +92,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _escalation_path(ticket: Ticket) -> Group | None:
+    """Where the ticket goes if escalated without naming a group (offered first)."""
+    return escalation_target(
+        ticket.group, product_id=ticket.product_id, organisation_id=ticket.organisation_id
+    )
+
+
 def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) -> dict[str, forms.Form]:
     made = {
         "reply": desk_forms.ReplyForm(),
@@ -106,7 +114,7 @@ def _action_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) ->
                 "component": ticket.component_id,
             }
         ),
-        "escalate": desk_forms.EscalateForm(),
+        "escalate": desk_forms.EscalateForm(suggested=_escalation_path(ticket)),
         "urgency": desk_forms.UrgencyForm(initial={"urgent": "0" if ticket.is_urgent else "1"}),
         "forward": desk_forms.ForwardForm(),
         "link": desk_forms.LinkForm(),
@@ -217,7 +225,11 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
     if action not in BARE_ACTIONS and action not in ACTION_FORMS:
         raise Http404
     ticket = _ticket_or_404(request, number, with_conversation=False)
-    form: forms.Form = ACTION_FORMS.get(action, forms.Form)(request.POST, request.FILES)
+    form: forms.Form
+    if action == "escalate":
+        form = desk_forms.EscalateForm(request.POST, suggested=_escalation_path(ticket))
+    else:
+        form = ACTION_FORMS.get(action, forms.Form)(request.POST, request.FILES)
     if form.is_valid():
         try:
             done = _run(action, ticket, request.user, form)
@@ -225,8 +237,9 @@ def ticket_action(request: HttpRequest, number: int, action: str) -> HttpRespons
             messages.error(request, exc.message)
         else:
             messages.success(request, done)
-            # Escalating, or handing over a ticket one only saw as its holder, can take it
-            # out of the agent's sight: back to the queue, not to a page that answers 404.
+            # Handing over a ticket one only saw as its holder takes it out of the agent's
+            # sight (escalating does not: who worked a ticket keeps reading it): back to
+            # the queue, not to a page that answers 404.
             if not selectors.visible_tickets(request.user).filter(number=number).exists():
                 return redirect("desk:queue")
             return redirect("desk:ticket", number=number)

@@ -8,7 +8,8 @@ assignment inside a group (round robin or least loaded among available members).
 
 Pure modules: ``routing`` (first matching rule), ``rotation`` (who is on duty at an instant,
 who next, the next hand-over), ``opening_hours`` (a calendar's hours as lines of days).
-Public services (``services``): ``route`` and ``dispatch_new_ticket``, called by
-``tickets.services.open_ticket`` in its transaction; ``pick_agent`` (round robin or least
-loaded, under a lock); ``duty_board`` (who is on duty now and next) for pages and the API.
+Public services (``services``): ``route`` and ``dispatch``, decisions that
+``tickets.services.open_ticket`` records in its transaction (this app writes no ticket and
+no event); ``pick_agent`` (round robin or least loaded, under a lock); ``duty_board`` (who
+is on duty now and next) for pages and the API.
 """

@@ -39,6 +39,7 @@ class RotaOverrideInline(admin.TabularInline):
 @admin.register(Rota)
 class RotaAdmin(ResetCatalogue):
     list_display = ["name", "kind", "is_active", "period_days", "handover_time", "phone"]
+    filter_horizontal = ["organisations", "products"]
     inlines = [RotaMemberInline, RotaOverrideInline]
 
 

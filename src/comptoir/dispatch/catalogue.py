@@ -11,9 +11,13 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 
+from comptoir.accounts.models import Organisation
 from comptoir.calendars import BusinessCalendar
+from comptoir.catalog.models import Product
 from comptoir.core.cache import ProcessCache
 from comptoir.core.clock import now as clock_now
+from comptoir.dispatch.models import Rota as RotaRow
+from comptoir.dispatch.models import RotaMember, RotaOverride, RoutingRule
 from comptoir.dispatch.opening_hours import Hours, describe
 from comptoir.dispatch.rotation import Override, Rotation
 from comptoir.dispatch.routing import Rule
@@ -32,6 +36,25 @@ class RotaInfo:
     triage_action: str
     hours: Hours | None
     calendar: BusinessCalendar | None
+    # Whom an on-duty rota triages for: these customers', these products' requests
+    # (both empty: everyone's); ``serves`` names them for pages.
+    organisations: frozenset[int] = frozenset()
+    products: frozenset[int] = frozenset()
+    serves: tuple[str, ...] = ()
+
+    @property
+    def is_general(self) -> bool:
+        return not self.organisations and not self.products
+
+    def specificity(self, *, organisation_id: int | None, product_id: int | None) -> int | None:
+        """How closely this rota fits a request: 3 its organisation and its product, 2 its
+        organisation, 1 its product, 0 a rota for everyone; None: not for this request.
+        Like a routing rule, every condition set must hold."""
+        if self.organisations and organisation_id not in self.organisations:
+            return None
+        if self.products and product_id not in self.products:
+            return None
+        return 2 * bool(self.organisations) + bool(self.products)
 
 
 @dataclass(frozen=True)
@@ -40,8 +63,22 @@ class Catalogue:
     rotas: tuple[RotaInfo, ...]
 
     def rota(self, kind: str) -> RotaInfo | None:
-        """The active rota of this kind (the first by name when there are several)."""
-        return next((r for r in self.rotas if r.kind == kind), None)
+        """The active rota of this kind for everyone (else any), the first by name."""
+        of_kind = [r for r in self.rotas if r.kind == kind]
+        return next((r for r in of_kind if r.is_general), next(iter(of_kind), None))
+
+    def triage_rota(self, *, organisation_id: int | None, product_id: int | None) -> RotaInfo | None:
+        """Procedure 003: the on-duty rota whose agent triages a new request: the rota of
+        its organisation, else of its product, else the rota for everyone; among rotas as
+        specific, the first by name. None: no rota serves it (it waits in triage)."""
+        best: tuple[int, RotaInfo] | None = None
+        for rota in self.rotas:  # in name order
+            if rota.kind != RotaRow.Kind.ON_DUTY:
+                continue
+            fit = rota.specificity(organisation_id=organisation_id, product_id=product_id)
+            if fit is not None and (best is None or fit > best[0]):
+                best = (fit, rota)
+        return best[1] if best else None
 
 
 def reset() -> None:
@@ -53,9 +90,6 @@ def catalogue() -> Catalogue:
 
 
 def _load() -> Catalogue:
-    from comptoir.dispatch.models import Rota as RotaRow
-    from comptoir.dispatch.models import RotaMember, RotaOverride, RoutingRule
-
     rules = tuple(
         Rule.build(
             id=row.pk,
@@ -78,7 +112,10 @@ def _load() -> Catalogue:
     for row in (
         RotaRow.objects.filter(is_active=True)
         .select_related("calendar")
+        .order_by("kind", "name")
         .prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
+            Prefetch("products", queryset=Product.objects.order_by("name")),
             Prefetch(
                 "members", queryset=RotaMember.objects.filter(user__is_active=True).order_by("position", "pk")
             ),
@@ -104,6 +141,9 @@ def _load() -> Catalogue:
                 triage_action=row.triage_action,
                 hours=describe(spec) if spec else None,
                 calendar=BusinessCalendar.from_spec(spec) if spec else None,
+                organisations=frozenset(o.pk for o in row.organisations.all()),
+                products=frozenset(p.pk for p in row.products.all()),
+                serves=(*(o.name for o in row.organisations.all()), *(p.name for p in row.products.all())),
             )
         )
     return Catalogue(rules=rules, rotas=tuple(rotas))

@@ -81,7 +81,9 @@ class Rota(models.Model):
     """Agents taking turns: the agent on duty triages new tickets and answers the hotline
     (procedure 003: 3 people rotate); the emergency line has its own on-call rota, with its
     own hours, weekends and holidays included. Turns last ``period_days`` and change
-    hands at ``handover_time`` (local time of ``timezone``), counted from ``starts_on``."""
+    hands at ``handover_time`` (local time of ``timezone``), counted from ``starts_on``.
+    A customer or a product may have its own on-duty rota (``organisations``,
+    ``products``): its requests in triage go to that rota's agent on duty."""
 
     class Kind(models.TextChoices):
         ON_DUTY = "on_duty", _("On duty (triage and hotline)")
@@ -117,6 +119,27 @@ class Rota(models.Model):
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     triage_action = models.CharField(
         _("new tickets in triage"), max_length=10, choices=TriageAction, default=TriageAction.ASSIGN
+    )
+    organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("organisations"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "On duty for these customers' new requests in triage. Empty (and no product): "
+            "for every request no other rota serves."
+        ),
+    )
+    products = models.ManyToManyField(
+        "catalog.Product",
+        verbose_name=_("products"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "On duty for new requests in triage about these products. A rota of the "
+            "request's organisation comes first, then one of its product, then a rota for "
+            "everyone."
+        ),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from comptoir.tickets import history
 from comptoir.tickets.selectors import LIST_RELATED, MAX_PAGE, PAGE_SIZE, Page, visible_tickets
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ def triage(user: User, *, page: int = 1) -> Page:
     qs = (
         visible_tickets(user)
         .filter(group__isnull=True)
-        .exclude(status__in=["resolved", "closed"])
+        .exclude(status__in=history.DONE)
         .select_related(*LIST_RELATED)
         .order_by("-created_at", "-pk")
     )

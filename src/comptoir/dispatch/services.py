@@ -1,5 +1,5 @@
-"""Where a new ticket goes and who works it, inside ``open_ticket``'s transaction; who is
-on duty now and next, for pages and the API."""
+"""Where a new ticket goes and who works it — decisions that ``open_ticket`` records (this
+module writes no ticket and no event); who is on duty now and next, for pages and the API."""
 
 from __future__ import annotations
 
@@ -11,22 +11,18 @@ from django.db.models import Count
 
 from comptoir.accounts.models import User
 from comptoir.catalog.models import Group
-from comptoir.core import outbox
-from comptoir.dispatch import mails
 from comptoir.dispatch.catalogue import RotaInfo, catalogue
 from comptoir.dispatch.models import AssignmentCursor, Rota
 from comptoir.dispatch.rotation import Duty, next_on_duty, on_duty
 from comptoir.dispatch.routing import NewTicket, Rule, first_match
-from comptoir.tickets import events, notifications
-from comptoir.tickets.models import Ticket, TicketEvent
+from comptoir.tickets import history
+from comptoir.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from comptoir.catalog.models import Component, Product
-    from comptoir.core.models import OutboxMessage
     from comptoir.mail.models import Mailbox
 
 STAFF_ROLES = (User.Role.AGENT, User.Role.SUPERVISOR, User.Role.ADMIN)
-DONE = ("resolved", "closed")
 
 
 @dataclass(frozen=True)
@@ -78,50 +74,44 @@ def route(
     return Routing(None)
 
 
-def dispatch_new_ticket(ticket: Ticket, routing: Routing, *, at: datetime) -> None:
-    """Right after a new ticket's insert, in the same transaction: record the routing
-    (a ``routed`` event when a rule chose the group), then give the ticket to someone:
+@dataclass(frozen=True)
+class Dispatch:
+    """Who a new ticket goes to, decided before it is recorded: ``assignee`` (an automatic
+    assignment: it hands the ticket over, it is not a pick-up), or ``tell`` (the agent on
+    duty, told by mail of a ticket in the triage queue without being given it)."""
 
-    - in a group with automatic assignment, to an available member (round robin or least
-      loaded), with an ``assigned`` event by Comptoir and a mail to the agent;
-    - in the triage queue, to the agent on duty (procedure 003: the person on duty
-      analyses the requests and passes them on), or only tells them by mail, as their rota
-      says.
+    assignee: User | None = None
+    tell: User | None = None
 
-    Locks the group's assignment cursor (see ``pick_agent``)."""
-    evts: list[TicketEvent] = []
-    outgoing: list[OutboxMessage | None] = []
-    group = ticket.group
-    if routing.rule is not None and group is not None:
-        evts.append(
-            events.routed(ticket, group=group, rule_id=routing.rule.id, rule_name=routing.rule.name, at=at)
-        )
+
+def dispatch(
+    routing: Routing, *, organisation_id: int | None, product_id: int | None, at: datetime
+) -> Dispatch:
+    """Procedures 000 and 003: who works a new ticket, decided before it is recorded:
+
+    - in a group with automatic assignment, an available member (round robin or least
+      loaded);
+    - in the triage queue, the agent on duty (procedure 003: the person on duty analyses the
+      requests and passes them on), given the ticket or only told by mail, as their rota says.
+
+    Locks the group's assignment cursor (see ``pick_agent``): call it inside the
+    transaction that records the ticket."""
+    group = routing.group
     if group is not None:
         if group.assignment != Group.Assignment.MANUAL:
             agent = pick_agent(group)
             if agent is not None:
-                evts.append(_give(ticket, agent, at=at))
-                outgoing.append(notifications.assigned_to_you(ticket, at=at))
-    else:
-        rota = catalogue().rota(Rota.Kind.ON_DUTY)
-        if rota is not None and rota.triage_action != Rota.TriageAction.NOTHING:
-            agent = _on_duty_agent(rota, at)
-            if agent is not None and rota.triage_action == Rota.TriageAction.ASSIGN:
-                evts.append(_give(ticket, agent, at=at))
-                outgoing.append(notifications.assigned_to_you(ticket, at=at))
-            elif agent is not None:
-                outgoing.append(mails.new_in_triage(ticket, to=agent, at=at))
-    if evts:
-        TicketEvent.objects.bulk_create(evts)
-    rows = [m for m in outgoing if m is not None]
-    if rows:
-        outbox.enqueue(rows)
-
-
-def _give(ticket: Ticket, agent: User, *, at: datetime) -> TicketEvent:
-    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent)
-    ticket.assignee = agent
-    return events.assigned(ticket, old=None, new=agent, actor=None, at=at)
+                return Dispatch(assignee=agent)
+        return Dispatch()
+    rota = catalogue().triage_rota(organisation_id=organisation_id, product_id=product_id)
+    if rota is None or rota.triage_action == Rota.TriageAction.NOTHING:
+        return Dispatch()
+    agent = _on_duty_agent(rota, at)
+    if agent is None:
+        return Dispatch()
+    if rota.triage_action == Rota.TriageAction.ASSIGN:
+        return Dispatch(assignee=agent)
+    return Dispatch(tell=agent)
 
 
 def _on_duty_agent(rota: RotaInfo, at: datetime) -> User | None:
@@ -157,7 +147,7 @@ def pick_agent(group: Group) -> User | None:
     if group.assignment == Group.Assignment.LEAST_LOADED:
         loads = dict(
             Ticket.objects.filter(assignee__in=agents)
-            .exclude(status__in=DONE)
+            .exclude(status__in=history.DONE)
             .values("assignee_id")
             .annotate(n=Count("pk"))
             .values_list("assignee_id", "n")

@@ -244,10 +244,8 @@ def unlink_ticket(outage: Outage, *, ticket: Ticket, by: User, at: datetime | No
 
 
 def _set_link(outage: Outage, *, ticket: Ticket, by: User, linked: bool, at: datetime | None) -> bool:
-    from comptoir.tickets import events
-    from comptoir.tickets.models import TicketEvent
     from comptoir.tickets.permissions import check_can_work
-    from comptoir.webhooks import services as webhooks
+    from comptoir.tickets.services.outages import record_outage_link
 
     check_can_manage(by)
     check_can_work(by, ticket)
@@ -259,11 +257,7 @@ def _set_link(outage: Outage, *, ticket: Ticket, by: User, linked: bool, at: dat
             outage.tickets.add(ticket)
         else:
             outage.tickets.remove(ticket)
-        event = events.outage_link(
-            ticket, outage_id=outage.pk, title=outage.title, linked=linked, actor=by, at=at
-        )
-        TicketEvent.objects.bulk_create([event])
-        webhooks.publish([event])
+        record_outage_link(ticket, outage=outage, linked=linked, by=by, at=at)
         _forget_ongoing()
     return True
 

@@ -20,6 +20,7 @@ from comptoir.satisfaction import selectors as surveys
 from comptoir.satisfaction import services as satisfaction
 from comptoir.satisfaction.forms import SurveyForm
 from comptoir.tickets import selectors
+from comptoir.tickets import services as ticket_services
 
 
 @never_cache
@@ -36,7 +37,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                satisfaction.answer(
+                ticket_services.answer_survey(
                     found, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
                 )
             except satisfaction.SurveyClosed as exc:
@@ -72,7 +73,7 @@ def answer_on_ticket(request: HttpRequest, number: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect("portal:ticket", number=number)
     try:
-        satisfaction.answer(
+        ticket_services.answer_survey(
             current,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],

@@ -18,6 +18,7 @@ from comptoir.portal.forms import NewTicketForm, ReplyForm
 from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel
 from comptoir.workflow import quota
 
@@ -74,7 +75,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = admission.submit(
+            new = NewRequest(
                 requester=request.user,
                 subject=data["subject"],
                 body=data["body"],
@@ -83,9 +84,10 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 product=data["product"],
                 component=data["component"],
                 is_urgent=data["is_urgent"],
-                attachments=form.incoming_files(),
+                attachments=tuple(form.incoming_files()),
                 details=form.details(),
             )
+            result = admission.submit(new)
         except ComptoirError as exc:
             form.add_error(None, exc.message)
         else:

@@ -130,13 +130,10 @@ def _histories(ticket_ids: Sequence[int]) -> dict[int, list[Change]]:
     rows = (
         TicketEvent.objects.filter(ticket_id__in=ticket_ids)
         .order_by("ticket_id", "at", "pk")
-        .values_list("ticket_id", "at", "kind", "changes", "actor_id", "actor__role", "ticket__requester_id")
+        .values_list("ticket_id", "at", "kind", "changes", "actor_id", "pk")
     )
-    for ticket_id, at, kind, ch, actor_id, role, requester_id in rows.iterator(chunk_size=5000):
-        by_team = role in STAFF_ROLES and actor_id != requester_id
-        changes[ticket_id].append(
-            Change(at=at, kind=kind, changes=ch or {}, by_team=by_team, actor_id=actor_id)
-        )
+    for ticket_id, at, kind, ch, actor_id, pk in rows.iterator(chunk_size=5000):
+        changes[ticket_id].append(Change(at=at, kind=kind, changes=ch or {}, actor_id=actor_id, seq=pk))
     return changes
 
 
@@ -186,6 +183,7 @@ def rebuild_tickets(ticket_ids: Iterable[int], *, cat: Catalogue | None = None) 
             is_urgent=values["is_urgent"],
             urgent_review=values["urgent_review"],
             follow_up=values["linked_to_id"] is not None,
+            requester_id=values["requester_id"],
         )
         past = changes.get(current.id, [])
         calendar = organisation_calendar(current.organisation_id)

@@ -23,6 +23,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from comptoir.tickets import history as story_of
+from comptoir.tickets.history import Change
+
+__all__ = ["Change"]
+
 # Entry kinds (stored as they are in ``reports.Fact.kind``).
 RECEIVED = "received"
 ACKNOWLEDGED = "acknowledgement"
@@ -40,25 +45,9 @@ SURVEY_ANSWERED = "survey_answered"
 # The durations measured from reception, in this order on every page.
 DURATIONS = (ACKNOWLEDGED, PICKED_UP, FIRST_RESPONSE, RESOLVED)
 
-DONE = frozenset({"resolved", "closed"})
+DONE = story_of.DONE
 # Fields of the qualification, as stored on tickets and facts.
 FIELDS = ("type", "severity", "priority", "product_id", "component_id", "group_id", "assignee_id")
-_TEAM_ACTIONS = frozenset(
-    {
-        "created",
-        "replied",
-        "note_added",
-        "assigned",
-        "taken",
-        "status_changed",
-        "requalified",
-        "escalated",
-        "forwarded",
-        "linked",
-        "urgency_downgraded",
-        "urgency_confirmed",
-    }
-)
 _UNKNOWN: Any = object()
 
 
@@ -74,18 +63,6 @@ class PlainTime:
 
 
 PLAIN = PlainTime()
-
-
-@dataclass(frozen=True)
-class Change:
-    """One TicketEvent, as the reports read it. ``by_team``: done by a member of the
-    support team other than the requester (Comptoir's own actions are not)."""
-
-    at: datetime
-    kind: str
-    changes: Mapping[str, Any] = field(default_factory=dict)
-    by_team: bool = False
-    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +83,7 @@ class Current:
     is_urgent: bool = False
     urgent_review: bool = False
     follow_up: bool = False  # opened as the follow-up of a closed ticket: not in the quota
+    requester_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -169,35 +147,35 @@ def _ref_id(value: Any) -> int | None:
     return None
 
 
+def _named_id(value: Any, by_name: Mapping[str, int]) -> int | None:
+    """A reference: ``{"id", "name"}``; events recorded before references were stored
+    named the product or component only (looked up by that name)."""
+    if isinstance(value, dict):
+        return _ref_id(value)
+    return by_name.get(value) if value else None
+
+
 def _field_changes(change: Change, catalogue: Catalogue) -> dict[str, tuple[Any, Any]]:
     """(old, new) per field this event changed; old may be unknown (``_UNKNOWN``)."""
     ch = change.changes or {}
     found: dict[str, tuple[Any, Any]] = {}
-    if change.kind == "requalified":
+    if change.kind == story_of.REQUALIFIED:
         for name in ("type", "severity", "priority"):
             if name in ch:
                 found[name] = (ch[name][0], ch[name][1])
-        if "product" in ch:
-            old, new = ch["product"]
-            found["product_id"] = (
-                catalogue.products.get(old) if old else None,
-                catalogue.products.get(new) if new else None,
-            )
-        if "component" in ch:
-            old, new = ch["component"]
-            found["component_id"] = (
-                catalogue.components.get(old) if old else None,
-                catalogue.components.get(new) if new else None,
-            )
-    elif change.kind in {"urgency_downgraded", "urgency_confirmed"} and "priority" in ch:
+        for name, by_name in (("product", catalogue.products), ("component", catalogue.components)):
+            if name in ch:
+                old, new = ch[name]
+                found[f"{name}_id"] = (_named_id(old, by_name), _named_id(new, by_name))
+    elif change.kind in {story_of.URGENCY_DOWNGRADED, story_of.URGENCY_CONFIRMED} and "priority" in ch:
         found["priority"] = (ch["priority"][0], ch["priority"][1])
-    if change.kind in {"escalated", "forwarded", "routed"} and "group" in ch:
+    if change.kind in {story_of.ESCALATED, story_of.FORWARDED, story_of.ROUTED} and "group" in ch:
         found["group_id"] = (_ref_id(ch["group"][0]), _ref_id(ch["group"][1]))
-    if change.kind in {"assigned", "forwarded"} and "assignee" in ch:
+    if change.kind in {story_of.ASSIGNED, story_of.FORWARDED} and "assignee" in ch:
         found["assignee_id"] = (_ref_id(ch["assignee"][0]), _ref_id(ch["assignee"][1]))
-    elif change.kind == "taken":
+    elif change.kind == story_of.TAKEN:
         found["assignee_id"] = (_UNKNOWN, change.actor_id)
-    elif change.kind == "escalated":
+    elif change.kind == story_of.ESCALATED:
         found["assignee_id"] = (_UNKNOWN, None)  # the ticket leaves its assignee
     return found
 
@@ -274,61 +252,29 @@ class Milestones:
     surveys_answered: tuple[tuple[int, datetime, int], ...]  # (survey id, at, rating)
 
 
-def _is_team_action(change: Change) -> bool:
-    if not change.by_team or change.kind not in _TEAM_ACTIONS:
-        return False
-    return not (change.kind == "replied" and (change.changes or {}).get("by") != "team")
-
-
-def _picks_up(change: Change) -> bool:
-    ch = change.changes or {}
-    if change.kind == "taken":
-        return True
-    if change.kind in {"assigned", "forwarded"} and "assignee" in ch:
-        return ch["assignee"][1] is not None
-    return False
-
-
 def milestones(current: Current, history: Sequence[Change]) -> Milestones:
+    """The milestones as the ticket's history defines them (``comptoir.tickets.history``:
+    the same reader as the SLA clocks), and what the reports count besides."""
     ordered = sorted(history, key=lambda c: c.at)
-    acknowledged = next((c.at for c in ordered if _is_team_action(c)), None)
-    picked_up = next((c.at for c in ordered if _picks_up(c)), None)
-    first_response = next(
-        (c.at for c in ordered if c.kind == "replied" and (c.changes or {}).get("by") == "team"), None
-    )
-    resolutions: list[datetime] = []
-    reopenings: list[datetime] = []
-    closed: datetime | None = None
-    status = "new"
-    for c in ordered:
-        if c.kind not in {"created", "status_changed"} or "status" not in (c.changes or {}):
-            continue
-        new = c.changes["status"][1]
-        if new in DONE and status not in DONE:
-            resolutions.append(c.at)
-        elif new not in DONE and status in DONE:
-            reopenings.append(c.at)
-        if new == "closed" and status != "closed":
-            closed = c.at
-        status = new
-    urgency = [c for c in ordered if c.kind in {"urgency_downgraded", "urgency_confirmed"}]
+    story = story_of.read(ordered, requester_id=current.requester_id)
+    urgency = [c for c in ordered if c.kind in {story_of.URGENCY_DOWNGRADED, story_of.URGENCY_CONFIRMED}]
     first_urgent = bool(urgency[0].changes["is_urgent"][0]) if urgency else current.is_urgent
     flagged = first_urgent or current.urgent_review or bool(urgency)
-    sent = tuple((int(c.changes.get("survey") or 0), c.at) for c in ordered if c.kind == "survey_sent")
+    sent = tuple((int(c.changes.get("survey") or 0), c.at) for c in ordered if c.kind == story_of.SURVEY_SENT)
     answered = tuple(
         (int(c.changes.get("survey") or 0), c.at, int(c.changes["rating"]))
         for c in ordered
-        if c.kind == "survey_answered" and c.changes.get("rating") is not None
+        if c.kind == story_of.SURVEY_ANSWERED and c.changes.get("rating") is not None
     )
     return Milestones(
-        acknowledged=acknowledged,
-        picked_up=picked_up,
-        first_response=first_response,
-        resolutions=tuple(resolutions),
-        reopenings=tuple(reopenings),
-        closed=closed,
+        acknowledged=story.acknowledged,
+        picked_up=story.picked_up,
+        first_response=story.first_response,
+        resolutions=story.resolutions,
+        reopenings=story.reopenings,
+        closed=story.closed_at,
         urgent_flag=flagged,
-        downgrades=tuple(c.at for c in ordered if c.kind == "urgency_downgraded"),
+        downgrades=tuple(c.at for c in ordered if c.kind == story_of.URGENCY_DOWNGRADED),
         surveys_sent=sent,
         surveys_answered=answered,
     )

@@ -18,13 +18,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final, TypeGuard
 
+from comptoir.tickets import history
+
 VALID_FOR: Final = timedelta(days=8)
 RATINGS: Final = (1, 2, 3, 4, 5)
 # A rating of 2 or less tells the group's supervisor.
 BAD_AT_MOST: Final = 2
 COMMENT_MAX_LENGTH: Final = 2000
 # The ticket statuses in which a resolution stands and can be rated.
-RATEABLE_STATUSES: Final = frozenset({"resolved", "closed"})
+RATEABLE_STATUSES: Final = history.DONE
 
 # TicketEvent.Kind values (the model is not imported here).
 SENT: Final = "survey_sent"

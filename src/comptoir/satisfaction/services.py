@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,13 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import User
-from comptoir.core import outbox
-from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, NotFound, ValidationError
 from comptoir.satisfaction import notifications, rules, selectors
 from comptoir.satisfaction.models import Survey
 from comptoir.tickets import events
 from comptoir.tickets.models import Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from comptoir.core.models import OutboxMessage
 
 
 class SurveyClosed(InvalidTransition):
@@ -84,27 +86,11 @@ def invite(ticket: Ticket, *, at: datetime) -> Invitation:
     return Invitation(survey=survey, url=url, event=event)
 
 
-def answer(
-    survey: Survey | str,
-    *,
-    rating: int,
-    comment: str = "",
-    by: User | None = None,
-    at: datetime | None = None,
-) -> Survey:
-    """The requester rates the resolution, 1 to 5, with an optional comment: from the
-    mail link (``survey`` is the raw token, ``by`` None: the link is the key) or signed in
-    on the portal (``by`` must be the requester).
-
-    An invitation is answered once: the first answer stands (the requester sees it, and
-    the supervisor was told of a bad one); an answer after the 8 days, on a superseded
-    invitation or while the ticket is reopened is refused (SurveyClosed). A rating of 2
-    or less mails the group's supervisor (else every supervisor).
-
-    Locks the ticket row, like the ticket services: an answer is serialised with a
-    reopening or a new resolution, and two answers sent at once (a double click, the mail
-    link and the portal) with each other; the second sees the first and is refused."""
-    at = at or clock_now()
+def check_answer(survey: Survey | str, *, rating: int, comment: str, by: User | None) -> tuple[Survey, str]:
+    """The answer's own checks, before anything is locked: a rating from 1 to 5, a comment
+    of bounded length, a survey the person may answer (``by`` None: the link's token is the
+    key). Returns the survey and the cleaned comment. Recorded by
+    ``comptoir.tickets.services.answer_survey``."""
     if not rules.is_rating(rating):
         raise ValidationError(_("Choose a rating from 1 to 5."))
     comment = (comment or "").strip()
@@ -115,26 +101,28 @@ def answer(
     target = selectors.by_token(survey) if isinstance(survey, str) else survey
     if by is not None and by.pk != target.requester_id:
         raise NotFound(_("No such survey."))
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("group__supervisor", "assignee")
-            .get(pk=target.ticket_id)
-        )
-        current = Survey.objects.select_related("requester").get(pk=target.pk)
-        current.ticket = ticket
-        reason = current.refusal(at)
-        if reason is not None:
-            raise SurveyClosed(reason, current)
-        current.rating, current.comment, current.answered_at = rating, comment, at
-        current.save(update_fields=["rating", "comment", "answered_at"])
-        events.survey_answered(
-            ticket, survey_id=current.pk, rating=rating, comment=comment, actor=current.requester, at=at
-        ).save(force_insert=True)
-        if rules.is_bad(rating):
-            mails = [notifications.bad_rating(current, to=person, at=at) for person in _supervisors(ticket)]
-            outbox.enqueue([m for m in mails if m is not None])
-    return current
+    return target, comment
+
+
+def take_answer(
+    survey: Survey, ticket: Ticket, *, rating: int, comment: str, at: datetime
+) -> list[OutboxMessage | None]:
+    """With the ticket locked by the caller: an invitation is answered once (the first answer
+    stands); one after the 8 days, on a superseded invitation or while the ticket is
+    reopened is refused (SurveyClosed). Stores the answer on the survey and returns the
+    mails it calls for: a rating of 2 or less goes to the group's supervisor (else every
+    supervisor)."""
+    current = Survey.objects.select_related("requester").get(pk=survey.pk)
+    current.ticket = ticket
+    reason = current.refusal(at)
+    if reason is not None:
+        raise SurveyClosed(reason, current)
+    current.rating, current.comment, current.answered_at = rating, comment, at
+    current.save(update_fields=["rating", "comment", "answered_at"])
+    survey.__dict__.update(current.__dict__)
+    if not rules.is_bad(rating):
+        return []
+    return [notifications.bad_rating(current, to=person, at=at) for person in _supervisors(ticket)]
 
 
 def _supervisors(ticket: Ticket) -> list[User]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from comptoir.tickets import history
+
 ACKNOWLEDGEMENT = "acknowledgement"
 PICK_UP = "pick_up"
 FIRST_RESPONSE = "first_response"
@@ -32,12 +34,12 @@ RUNNING, PAUSED, MET, BREACHED, HANDED_OVER = "running", "paused", "met", "breac
 STATUS = "status"  # value: the new status
 AGENT_REPLY = "agent_reply"  # a public answer from the support team
 REQUESTER_REPLY = "requester_reply"
-TAKEN = "taken"  # an agent took the ticket, or it was assigned to one
-ACKNOWLEDGED = "acknowledged"
+TAKEN = "taken"  # picked up (comptoir.tickets.history: taken, or the assignee's first action)
+ACKNOWLEDGED = "acknowledged"  # acknowledged (a team answer, a pick-up, a logged call)
 ESCALATED = "escalated"  # value: the new tier
 
-PAUSING = frozenset({"pending"})
-DONE = frozenset({"resolved", "closed"})
+PAUSING = frozenset({history.PENDING})
+DONE = history.DONE
 
 
 class Clockwork(Protocol):
@@ -99,7 +101,7 @@ def pause_spans(
 ) -> tuple[list[tuple[datetime, datetime]], bool]:
     """Spans in [start, until) during which clocks stand still, and whether the ticket is
     still paused at ``until``."""
-    pausing = PAUSING | {"on_hold"} if pause_on_hold else PAUSING
+    pausing = PAUSING | {history.ON_HOLD} if pause_on_hold else PAUSING
     spans: list[tuple[datetime, datetime]] = []
     opened: datetime | None = None
     for fact in sorted((f for f in facts if f.kind == STATUS and f.at <= until), key=lambda f: f.at):

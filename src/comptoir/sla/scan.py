@@ -1,13 +1,15 @@
 """The periodic SLA jobs: mark breaches and send warnings.
 
 Both find their work with one indexed query on running clocks (``due_at`` / ``warn_at``,
-partial indexes), claim it with ``SELECT … FOR UPDATE SKIP LOCKED`` so two consumers never
-alert twice, and act in batches. Alerts are sent once per clock and level.
+partial indexes) and act in batches. Breaches are not written here: the tickets whose clocks
+fell due are re-derived from their history under the ticket's lock (``SKIP LOCKED``: two
+consumers never work one ticket at once). Alerts are claimed on the clock rows with
+``SELECT … FOR UPDATE SKIP LOCKED``, so each is sent once per clock and level.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 
@@ -20,28 +22,30 @@ _RELATED = ("ticket", "ticket__assignee", "ticket__group")
 
 
 def mark_breaches(*, at: datetime | None = None, batch: int = BATCH) -> int:
-    """Running clocks whose due time has passed become breached and are notified; clocks
-    found breached by a recomputation (an answer given late) are notified too, once."""
+    """Running clocks whose due time has passed: their tickets' clocks are re-derived from
+    the history read again under the ticket's lock, so a clock is marked breached only if
+    the history still says so (an answer recorded meanwhile stops it in time); then the
+    clocks found breached are notified, once each. Returns how many clocks became breached."""
     at = at or clock_now()
     marked = 0
+    seen: set[int] = set()
     while True:
         with transaction.atomic():
-            ids = list(
-                SLAClock.objects.select_for_update(skip_locked=True)
-                .filter(state=SLAClock.State.RUNNING, due_at__lte=at)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch]
+            due = (
+                SLAClock.objects.filter(state=SLAClock.State.RUNNING, due_at__lte=at)
+                .exclude(ticket_id__in=seen)
+                .order_by("ticket_id")
+                .values_list("pk", "ticket_id")[:batch]
             )
-            if ids:
-                SLAClock.objects.filter(pk__in=ids).update(
-                    state=SLAClock.State.BREACHED, remaining=timedelta(0)
-                )
-                ticket_ids = list(
-                    SLAClock.objects.filter(pk__in=ids).values_list("ticket_id", flat=True).distinct()
-                )
-                sla_state.refresh_summaries(ticket_ids)
-        marked += len(ids)
-        if len(ids) < batch:
+            rows = list(due)
+            ticket_ids = sorted({ticket_id for _pk, ticket_id in rows})
+            seen.update(ticket_ids)
+            if ticket_ids:
+                sla_state.rederive_due(ticket_ids, at=at)
+                marked += SLAClock.objects.filter(
+                    pk__in=[pk for pk, _ticket in rows], state=SLAClock.State.BREACHED
+                ).count()
+        if len(rows) < batch:
             break
     _notify(level="breached", at=at, batch=batch)
     return marked

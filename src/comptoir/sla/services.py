@@ -15,6 +15,8 @@ from comptoir.sla import clocks, policies
 from comptoir.sla.clocks import ClockState, Fact, Segment
 from comptoir.sla.matching import Policy, TicketAttributes, first_match
 from comptoir.sla.models import SLAClock
+from comptoir.tickets import history
+from comptoir.tickets.events import as_change
 from comptoir.tickets.models import Ticket, TicketEvent
 
 _FIELDS = (
@@ -30,21 +32,20 @@ _FIELDS = (
 )
 
 
-def facts_from_events(events: Iterable[TicketEvent]) -> list[Fact]:
-    """The adapter from the audit trail to what clocks need to know."""
-    facts: list[Fact] = []
-    for e in sorted(events, key=lambda e: (e.at, e.pk or 0)):
-        ch = e.changes or {}
-        if e.kind in {TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS_CHANGED}:
-            facts.append(Fact(e.at, clocks.STATUS, ch["status"][1]))
-        elif e.kind == TicketEvent.Kind.REPLIED:
-            kind = clocks.AGENT_REPLY if ch.get("by") == "team" else clocks.REQUESTER_REPLY
-            facts.append(Fact(e.at, kind))
-        elif e.kind == TicketEvent.Kind.TAKEN or (e.kind == TicketEvent.Kind.ASSIGNED and ch["assignee"][1]):
-            facts.append(Fact(e.at, clocks.TAKEN))
-        elif e.kind == TicketEvent.Kind.ESCALATED:
-            facts.append(Fact(e.at, clocks.ESCALATED, ch["tier"][1]))
-    return facts
+def facts_of(story: history.Story) -> list[Fact]:
+    """What the clocks need to know, as the ticket's history says it (one reader:
+    ``comptoir.tickets.history``)."""
+    facts = [Fact(at, clocks.STATUS, status) for at, status in story.statuses]
+    facts += [Fact(at, clocks.AGENT_REPLY) for at in story.team_replies]
+    facts += [Fact(at, clocks.REQUESTER_REPLY) for at in story.requester_replies]
+    facts += [Fact(at, clocks.TAKEN) for at in story.pickups]
+    facts += [Fact(at, clocks.ACKNOWLEDGED) for at in story.acknowledgements]
+    facts += [Fact(at, clocks.ESCALATED, tier) for at, _old, tier in story.escalations]
+    return sorted(facts, key=lambda f: f.at)
+
+
+def facts_from_events(ticket: Ticket, events: Iterable[TicketEvent]) -> list[Fact]:
+    return facts_of(history.read(map(as_change, events), requester_id=ticket.requester_id))
 
 
 def _attributes(ticket: Ticket, tier: str) -> TicketAttributes:
@@ -90,21 +91,25 @@ def plan(
     return planned
 
 
-def initial_tier(ticket: Ticket, events: Sequence[TicketEvent]) -> str:
+def initial_tier(ticket: Ticket, story: history.Story) -> str:
     """The tier the ticket was received at: before its first escalation, else its group's.
     An unrouted ticket is with the first line (L1), who triage it."""
-    for event in events:
-        if event.kind == TicketEvent.Kind.ESCALATED:
-            return str(event.changes["tier"][0] or "L1")
+    if story.escalations:
+        return story.escalations[0][1] or "L1"
     return ticket.group.tier if ticket.group_id and ticket.group else "L1"
 
 
 Planned = list[tuple[int, Policy, ClockState]]
 
 
+def plan_story(ticket: Ticket, story: history.Story, *, at: datetime) -> Planned:
+    """Every clock the ticket's story implies at ``at``."""
+    return plan(ticket, facts_of(story), initial_tier=initial_tier(ticket, story), now=at)
+
+
 def plan_for(ticket: Ticket, events: Sequence[TicketEvent], *, at: datetime) -> Planned:
-    facts = facts_from_events(events)
-    return plan(ticket, facts, initial_tier=initial_tier(ticket, events), now=at)
+    story = history.read(map(as_change, events), requester_id=ticket.requester_id)
+    return plan_story(ticket, story, at=at)
 
 
 def write_clocks(ticket: Ticket, planned: Planned, *, new: bool = False) -> None:
@@ -143,12 +148,14 @@ def write_clocks(ticket: Ticket, planned: Planned, *, new: bool = False) -> None
         SLAClock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
 
 
-def refresh_clocks(ticket: Ticket, *, at: datetime) -> bool:
-    """Rewrite the ticket's clocks from its whole stored history and update its
-    ``sla_due_at`` / ``sla_breached`` summary in memory; returns whether the summary
-    changed (the caller saves the ticket)."""
-    events = list(TicketEvent.objects.filter(ticket=ticket).order_by("at", "pk"))
-    planned = plan_for(ticket, events, at=at)
+def refresh_clocks(ticket: Ticket, *, at: datetime, story: history.Story | None = None) -> bool:
+    """Rewrite the ticket's clocks from its whole history (``story``, else read from the
+    stored events) and update its ``sla_due_at`` / ``sla_breached`` summary in memory;
+    returns whether the summary changed (the caller saves the ticket)."""
+    if story is None:
+        events = TicketEvent.objects.filter(ticket=ticket).order_by("at", "pk")
+        story = history.read(map(as_change, events), requester_id=ticket.requester_id)
+    planned = plan_story(ticket, story, at=at)
     write_clocks(ticket, planned)
     return summarise(ticket, [s for _seg, _p, s in planned])
 

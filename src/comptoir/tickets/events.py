@@ -1,16 +1,27 @@
 """Typed constructors, one per event kind. Services build events here (unsaved) and store
-them with one ``bulk_create`` in their transaction; no call site builds a free-form dict."""
+them with one ``bulk_create`` in their transaction; no call site builds a free-form dict.
+
+Constructors take model instances and store references as ``{"id", "name"}``: the id is
+what the history's readers follow (a renamed product or group is still the same one), the
+name is what it was called then, for people reading the history."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from comptoir.tickets import history
 from comptoir.tickets.models import Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.db import models
+
     from comptoir.accounts.models import User
     from comptoir.catalog.models import Group
+    from comptoir.dispatch.routing import Rule
+    from comptoir.outages.models import Outage
 
 Kind = TicketEvent.Kind
 
@@ -36,6 +47,13 @@ def _event(
     )
 
 
+def as_change(event: TicketEvent) -> history.Change:
+    """A stored (or about to be stored) event as the history's reader reads it."""
+    return history.Change(
+        at=event.at, kind=event.kind, changes=event.changes or {}, actor_id=event.actor_id, seq=event.pk or 0
+    )
+
+
 def created(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
     return _event(
         ticket,
@@ -51,9 +69,7 @@ def details_requested(ticket: Ticket, keys: list[str], *, at: datetime) -> Ticke
     return _event(ticket, Kind.DETAILS_REQUESTED, actor=None, at=at, changes={"fields": keys})
 
 
-def outage_link(
-    ticket: Ticket, *, outage_id: int, title: str, linked: bool, actor: User, at: datetime
-) -> TicketEvent:
+def outage_link(ticket: Ticket, *, outage: Outage, linked: bool, actor: User, at: datetime) -> TicketEvent:
     """The team tied the ticket to an outage (resolving the outage can answer it), or untied it."""
     return _event(
         ticket,
@@ -61,12 +77,13 @@ def outage_link(
         actor=actor,
         at=at,
         public=False,
-        changes={"outage": outage_id, "title": title},
+        changes={"outage": outage.pk, "title": outage.title},
     )
 
 
 def replied(ticket: Ticket, message: Message, *, actor: User, at: datetime) -> TicketEvent:
-    by = "team" if actor.is_staff_member and actor.pk != ticket.requester_id else "requester"
+    team = actor.is_staff_member and actor.pk != ticket.requester_id
+    by = history.BY_TEAM if team else history.BY_REQUESTER
     return _event(ticket, Kind.REPLIED, actor=actor, at=at, changes={"message": message.pk, "by": by})
 
 
@@ -103,7 +120,20 @@ def taken(ticket: Ticket, *, actor: User, at: datetime) -> TicketEvent:
 def requalified(
     ticket: Ticket, *, changes: dict[str, list[object]], actor: User, at: datetime, reason: str
 ) -> TicketEvent:
-    return _event(ticket, Kind.REQUALIFIED, actor=actor, at=at, changes=changes, reason=reason)
+    """``changes``: field -> [old, new]; products and components are given as instances
+    and stored as references."""
+    refs = {"product", "component"}
+    stored = {name: [_ref(v) if name in refs else v for v in pair] for name, pair in changes.items()}
+    return _event(ticket, Kind.REQUALIFIED, actor=actor, at=at, changes=stored, reason=reason)
+
+
+def followers_added(
+    ticket: Ticket, users: Sequence[User], *, actor: User | None, at: datetime
+) -> TicketEvent:
+    """People in copy of a mail (or added by the team) follow the ticket from now on."""
+    return _event(
+        ticket, Kind.FOLLOWERS_ADDED, actor=actor, at=at, public=False, changes={"followers": _refs(users)}
+    )
 
 
 def escalated(
@@ -186,7 +216,7 @@ def linked(
     return _event(ticket, Kind.LINKED, actor=actor, at=at, public=False, changes={"feature": refs})
 
 
-def routed(ticket: Ticket, *, group: Group, rule_id: int, rule_name: str, at: datetime) -> TicketEvent:
+def routed(ticket: Ticket, *, group: Group, rule: Rule, at: datetime) -> TicketEvent:
     """A routing rule put the new ticket in ``group`` (Comptoir did: no actor)."""
     return _event(
         ticket,
@@ -194,13 +224,21 @@ def routed(ticket: Ticket, *, group: Group, rule_id: int, rule_name: str, at: da
         actor=None,
         at=at,
         public=False,
-        reason=rule_name,
-        changes={"group": [None, _group_ref(group)], "rule": {"id": rule_id, "name": rule_name}},
+        reason=rule.name,
+        changes={"group": [None, _group_ref(group)], "rule": {"id": rule.id, "name": rule.name}},
     )
 
 
 def _user_ref(user: User | None) -> dict[str, object] | None:
     return None if user is None else {"id": user.pk, "name": user.display_name}
+
+
+def _refs(users: Sequence[User]) -> list[dict[str, object] | None]:
+    return [_user_ref(u) for u in users]
+
+
+def _ref(instance: models.Model | None) -> dict[str, object] | None:
+    return None if instance is None else {"id": instance.pk, "name": str(instance)}
 
 
 def _group_ref(group: Group | None) -> dict[str, object] | None:

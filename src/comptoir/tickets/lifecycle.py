@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from typing import Final
 
-NEW, OPEN, PENDING, ON_HOLD, RESOLVED, CLOSED = (
-    "new",
-    "open",
-    "pending",
-    "on_hold",
-    "resolved",
-    "closed",
-)
+from comptoir.tickets.history import ACTIVE, CLOSED, DONE, NEW, ON_HOLD, OPEN, PENDING, RESOLVED, WAITING
+
+# The statuses and their groups belong to the history's reader; the moves between them here.
+__all__ = [
+    "ACTIVE",
+    "CLOSED",
+    "DONE",
+    "NEW",
+    "ON_HOLD",
+    "OPEN",
+    "PENDING",
+    "RESOLVED",
+    "TRANSITIONS",
+    "WAITING",
+    "after_agent_reply",
+    "after_requester_reply",
+    "can_move",
+    "next_tier",
+]
 
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     NEW: frozenset({OPEN, PENDING, ON_HOLD, RESOLVED}),
@@ -26,8 +37,6 @@ TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     RESOLVED: frozenset({OPEN, CLOSED}),
     CLOSED: frozenset(),
 }
-
-ACTIVE: Final = frozenset({NEW, OPEN, PENDING, ON_HOLD})
 
 
 def can_move(current: str, target: str) -> bool:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.tickets import history
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType, priority_rank
 
 
@@ -86,6 +87,19 @@ class Ticket(models.Model):
     )
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("followers"), blank=True, related_name="followed_tickets"
+    )
+    # Who worked the ticket before it was escalated (procedure 000: L1 stays the parish's
+    # contact): they keep reading it and are told what becomes of it. Kept by
+    # ``tickets.services.escalate``.
+    past_groups = models.ManyToManyField(
+        "catalog.Group", verbose_name=_("previous groups"), blank=True, related_name="+"
+    )
+    past_agents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("previous agents"),
+        blank=True,
+        related_name="+",
+        help_text=_("Its assignee when it was escalated, and the agent who escalated it."),
     )
     linked_to = models.ForeignKey(
         "self",
@@ -230,27 +244,29 @@ class TicketEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
-        REPLIED = "replied", _("Public reply")
-        NOTE_ADDED = "note_added", _("Internal note")
-        ASSIGNED = "assigned", _("Assigned")
-        TAKEN = "taken", _("Taken")
-        STATUS_CHANGED = "status_changed", _("Status changed")
-        REQUALIFIED = "requalified", _("Requalified")
-        ESCALATED = "escalated", _("Escalated")
-        REMINDER_SENT = "reminder_sent", _("Reminder sent")
-        URGENCY_DOWNGRADED = "urgency_downgraded", _("Urgency removed")
-        URGENCY_CONFIRMED = "urgency_confirmed", _("Urgency confirmed")
-        SLA_WARNING = "sla_warning", _("SLA target due soon")
-        SLA_BREACHED = "sla_breached", _("SLA target breached")
-        ROUTED = "routed", _("Routed")
-        FORWARDED = "forwarded", _("Forwarded to the product team")
-        LINKED = "linked", _("Linked to a feature request")
-        SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
-        SURVEY_ANSWERED = "survey_answered", _("Satisfaction rated")
-        DETAILS_REQUESTED = "details_requested", _("Missing details asked for")
-        OUTAGE_LINKED = "outage_linked", _("Linked to an outage")
-        OUTAGE_UNLINKED = "outage_unlinked", _("Unlinked from an outage")
+        # The kinds are owned by comptoir.tickets.history, the one reader of the history.
+        CREATED = history.CREATED, _("Created")
+        REPLIED = history.REPLIED, _("Public reply")
+        NOTE_ADDED = history.NOTE_ADDED, _("Internal note")
+        ASSIGNED = history.ASSIGNED, _("Assigned")
+        TAKEN = history.TAKEN, _("Taken")
+        STATUS_CHANGED = history.STATUS_CHANGED, _("Status changed")
+        REQUALIFIED = history.REQUALIFIED, _("Requalified")
+        ESCALATED = history.ESCALATED, _("Escalated")
+        REMINDER_SENT = history.REMINDER_SENT, _("Reminder sent")
+        URGENCY_DOWNGRADED = history.URGENCY_DOWNGRADED, _("Urgency removed")
+        URGENCY_CONFIRMED = history.URGENCY_CONFIRMED, _("Urgency confirmed")
+        SLA_WARNING = history.SLA_WARNING, _("SLA target due soon")
+        SLA_BREACHED = history.SLA_BREACHED, _("SLA target breached")
+        ROUTED = history.ROUTED, _("Routed")
+        FORWARDED = history.FORWARDED, _("Forwarded to the product team")
+        LINKED = history.LINKED, _("Linked to a feature request")
+        SURVEY_SENT = history.SURVEY_SENT, _("Satisfaction survey sent")
+        SURVEY_ANSWERED = history.SURVEY_ANSWERED, _("Satisfaction rated")
+        DETAILS_REQUESTED = history.DETAILS_REQUESTED, _("Missing details asked for")
+        OUTAGE_LINKED = history.OUTAGE_LINKED, _("Linked to an outage")
+        OUTAGE_UNLINKED = history.OUTAGE_UNLINKED, _("Unlinked from an outage")
+        FOLLOWERS_ADDED = history.FOLLOWERS_ADDED, _("Followers added")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

@@ -12,21 +12,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from comptoir.accounts.models import User
+from comptoir.catalog.models import Group
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
 from comptoir.mail import wording
+from comptoir.tickets import history, lifecycle
+from comptoir.tickets.models import Message, Ticket
 
 if TYPE_CHECKING:
-    from comptoir.accounts.models import User
-    from comptoir.catalog.models import Group
     from comptoir.requestforms.rules import Field
     from comptoir.satisfaction.services import Invitation
     from comptoir.sla.models import SLAClock
-    from comptoir.tickets.models import Message, Ticket
 
 
 def _language(user: User, ticket: Ticket) -> str:
@@ -136,7 +138,7 @@ def status_changed(
 ) -> OutboxMessage | None:
     """Procedures 001 and 002: the requester hears when the ticket is resolved or closed;
     procedure 003: the resolution mail carries the invitation to rate it."""
-    if ticket.status not in {"resolved", "closed"}:
+    if ticket.status not in history.DONE:
         return None
     context = {"survey_url": invitation.url, "survey_expires_at": invitation.expires_at} if invitation else {}
     return _mail(f"status_{ticket.status}", to=ticket.requester, ticket=ticket, at=at, context=context)
@@ -282,4 +284,54 @@ def requalified(
         ticket=ticket,
         at=at,
         context={"changed": changed, "promised": promised, "reason": reason},
+    )
+
+
+def worked_before(
+    ticket: Ticket, *, besides: User | None = None, besides_group: Group | None = None
+) -> list[User]:
+    """The active people who worked the ticket before an escalation: its previous
+    assignees, the agents who escalated it and the members of its previous groups (one
+    query), except ``besides`` and the members of ``besides_group``."""
+    agents = Ticket.past_agents.through.objects.filter(ticket_id=ticket.pk, user_id=OuterRef("pk"))
+    groups = Ticket.past_groups.through.objects.filter(ticket_id=ticket.pk).values("group_id")
+    members = Group.members.through.objects.filter(group_id__in=groups, user_id=OuterRef("pk"))
+    people = User.objects.filter(Q(Exists(agents)) | Q(Exists(members)), is_active=True)
+    if besides is not None:
+        people = people.exclude(pk=besides.pk)
+    if besides_group is not None:
+        people = people.exclude(
+            Exists(Group.members.through.objects.filter(group_id=besides_group.pk, user_id=OuterRef("pk")))
+        )
+    return list(people.order_by("pk"))
+
+
+def escalated_further(
+    ticket: Ticket, people: Sequence[User], *, reason: str, by: User, at: datetime
+) -> list[OutboxMessage | None]:
+    """Those who worked the ticket before (``worked_before``) hear that it went on to
+    another group, and why."""
+    return _to_people(
+        "worked_escalated",
+        people,
+        ticket=ticket,
+        at=at,
+        context={"desk_url": desk_url(ticket), "reason": reason, "by": by},
+    )
+
+
+def resolved_for_past_workers(
+    ticket: Ticket, *, by: User | None, at: datetime, message: Message | None = None, reason: str = ""
+) -> list[OutboxMessage | None]:
+    """Procedure 000: L1 stays the requester's contact once L2 has the request, so those
+    who worked it before an escalation hear of its resolution, with the answer or the
+    comment that resolved it. Nothing unless the ticket is now resolved."""
+    if ticket.status != lifecycle.RESOLVED:
+        return []
+    return _to_people(
+        "worked_resolved",
+        worked_before(ticket, besides=by),
+        ticket=ticket,
+        at=at,
+        context={"desk_url": desk_url(ticket), "by": by, "message": message, "reason": reason},
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import NotFound
 from comptoir.sla.models import SLAClock
+from comptoir.tickets import history
 from comptoir.tickets.models import Attachment, Message, Ticket, TicketEvent
 from comptoir.tickets.permissions import visibility
 from comptoir.tickets.vocabulary import priority_rank
@@ -96,10 +97,10 @@ def portal_tickets(user: User, *, status: str = "", page: int = 1) -> Page:
     qs = visible_tickets(user).select_related("requester", "assignee", "product")
     applied = {}
     if status == "active":
-        qs = qs.exclude(status__in=["resolved", "closed"])
+        qs = qs.exclude(status__in=history.DONE)
         applied["status"] = status
     elif status == "done":
-        qs = qs.filter(status__in=["resolved", "closed"])
+        qs = qs.filter(status__in=history.DONE)
         applied["status"] = status
     return _page(qs.order_by("-created_at", "-pk"), page, applied)
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from comptoir.tickets import history
+
 
 class TicketType(models.TextChoices):
     QUESTION = "question", _("Question")
@@ -27,12 +29,12 @@ class Priority(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    NEW = "new", pgettext_lazy("status", "New")
-    OPEN = "open", pgettext_lazy("status", "Open")
-    PENDING = "pending", pgettext_lazy("status", "Waiting on requester")
-    ON_HOLD = "on_hold", pgettext_lazy("status", "On hold")
-    RESOLVED = "resolved", pgettext_lazy("status", "Resolved")
-    CLOSED = "closed", pgettext_lazy("status", "Closed")
+    NEW = history.NEW, pgettext_lazy("status", "New")
+    OPEN = history.OPEN, pgettext_lazy("status", "Open")
+    PENDING = history.PENDING, pgettext_lazy("status", "Waiting on requester")
+    ON_HOLD = history.ON_HOLD, pgettext_lazy("status", "On hold")
+    RESOLVED = history.RESOLVED, pgettext_lazy("status", "Resolved")
+    CLOSED = history.CLOSED, pgettext_lazy("status", "Closed")
 
 
 class Channel(models.TextChoices):

@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from comptoir.core import outbox
+from comptoir.tickets import history
 from comptoir.tickets.models import Ticket, TicketEvent
 from comptoir.webhooks import subscriptions
 from comptoir.webhooks.models import Delivery, Event
@@ -64,7 +65,10 @@ def webhook_events(event: TicketEvent) -> list[str]:
     if event.kind in SLA:
         return [SLA[event.kind]]
     names = [Event.TICKET_UPDATED] if event.kind in UPDATES else []
-    if event.kind == Kind.STATUS_CHANGED and (event.changes.get("status") or [None, None])[1] == "resolved":
+    if (
+        event.kind == Kind.STATUS_CHANGED
+        and (event.changes.get("status") or [None, None])[1] == history.RESOLVED
+    ):
         names.append(Event.TICKET_RESOLVED)
     return names
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from comptoir.accounts.models import Organisation, User
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import NotFound, PermissionDenied
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel, TicketType
 from comptoir.widget import identity, origins
 from comptoir.widget.models import Site
@@ -232,7 +233,7 @@ def open_ticket(
         raise SessionRefused(_("This request does not come from the help button of this site."))
     # What the person gave on the request form wins (they saw it, prefilled, and kept it).
     facts = _known_facts(session, browser) | {k: v for k, v in (details or {}).items() if v}
-    return admission.submit(
+    request = NewRequest(
         requester=session.user,
         subject=subject,
         body=body,
@@ -241,10 +242,10 @@ def open_ticket(
         product=product,
         component=component,
         is_urgent=is_urgent,
-        attachments=attachments,
+        attachments=tuple(attachments or ()),
         details=facts,
-        at=at,
     )
+    return admission.submit(request, at=at)
 
 
 def _known_facts(session: Session, browser: str) -> dict[str, str]:

@@ -3,8 +3,8 @@
 Each job scans an indexed column (status, status_since) for candidates — never all
 tickets —, checks the exact business-day delay on the organisation's calendar, and acts
 through the ticket services. A job run twice, or by two consumers at once, acts once: the
-reminder is claimed with a conditional UPDATE on ``reminders_sent``, and the status
-services re-check the status under a row lock.
+ticket services it calls re-read the ticket under a row lock and act only if it is still
+as the job saw it (same status, same time in it, same number of reminders).
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.sla.policies import organisation_calendar
-from comptoir.tickets import events, notifications, services
+from comptoir.tickets import history
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.services import automatic
 from comptoir.workflow.delays import Delays, close_due, reminder_due, resolve_due
 from comptoir.workflow.models import AutomationPolicy
 
@@ -62,21 +61,12 @@ def remind_pending(*, at: datetime | None = None) -> int:
     policies = [*table.values(), *([] if None in table else [Delays()])]
     steps = max((2 if d.second_reminder else 1) for d in policies)
     sent = 0
-    for pk, org_id, since, count in _candidates("pending", shortest, at, fewer_reminders_than=steps):
+    for pk, org_id, since, count in _candidates(history.PENDING, shortest, at, fewer_reminders_than=steps):
         delays = _delays_for(table, org_id)
         if not reminder_due(since, count, delays, organisation_calendar(org_id), at):
             continue
-        with transaction.atomic():
-            # The claim: only one run moves the counter from count to count + 1.
-            won = Ticket.objects.filter(
-                pk=pk, status="pending", status_since=since, reminders_sent=count
-            ).update(reminders_sent=count + 1)
-            if not won:
-                continue
-            ticket = Ticket.objects.select_related("requester", "organisation", "mailbox").get(pk=pk)
-            events.reminder_sent(ticket, number=count + 1, at=at).save(force_insert=True)
-            outbox.enqueue([m for m in [notifications.reminder(ticket, number=count + 1, at=at)] if m])
-        sent += 1
+        if automatic.remind(pk, since=since, sent=count, at=at):
+            sent += 1
     return sent
 
 
@@ -87,9 +77,14 @@ def resolve_silent(*, at: datetime | None = None) -> int:
     table = _delays()
     shortest = min((d.resolve_after for d in table.values() if d.resolve_after), default=7)
     done = 0
-    for pk, org_id, since, _count in _candidates("pending", shortest, at):
+    for pk, org_id, since, _count in _candidates(history.PENDING, shortest, at):
         if resolve_due(since, _delays_for(table, org_id), organisation_calendar(org_id), at) and _move(
-            pk, "pending", since, "resolved", _("No answer from the requester after the reminders."), at
+            pk,
+            history.PENDING,
+            since,
+            history.RESOLVED,
+            _("No answer from the requester after the reminders."),
+            at,
         ):
             done += 1
     return done
@@ -102,22 +97,18 @@ def close_resolved(*, at: datetime | None = None) -> int:
     table = _delays()
     shortest = min((d.close_after for d in table.values() if d.close_after), default=5)
     done = 0
-    for pk, org_id, since, _count in _candidates("resolved", shortest, at):
+    for pk, org_id, since, _count in _candidates(history.RESOLVED, shortest, at):
         if close_due(since, _delays_for(table, org_id), organisation_calendar(org_id), at) and _move(
-            pk, "resolved", since, "closed", _("Closed after 5 business days without reaction."), at
+            pk,
+            history.RESOLVED,
+            since,
+            history.CLOSED,
+            _("Closed after 5 business days without reaction."),
+            at,
         ):
             done += 1
     return done
 
 
 def _move(pk: int, expected: str, since: datetime, to: str, reason: str, at: datetime) -> bool:
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .filter(pk=pk, status=expected, status_since=since)
-            .first()
-        )
-        if ticket is None:  # answered, reopened or already moved meanwhile
-            return False
-        services.change_status(ticket, to=to, by=None, reason=reason, at=at)
-    return True
+    return automatic.settle(pk, status=expected, since=since, to=to, reason=reason, at=at)

@@ -37,6 +37,7 @@ from comptoir.mail.parsing.subject import clean_subject, match_product
 from comptoir.tickets import lifecycle, services
 from comptoir.tickets.attachments import IncomingFile
 from comptoir.tickets.models import Ticket
+from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.permissions import can_view
 from comptoir.tickets.vocabulary import Channel, Priority
 
@@ -226,7 +227,7 @@ def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | No
                     attachments=files,
                     at=at,
                 )
-                _add_followers(ticket, mail, exclude=sender)
+                _add_followers(ticket, mail, exclude=sender, at=at)
                 _finish(
                     inbound,
                     InboundMail.State.PROCESSED,
@@ -262,14 +263,14 @@ def _may_answer(user, ticket: Ticket) -> bool:  # type: ignore[no-untyped-def]
     return can_view(user, ticket)
 
 
-def _add_followers(ticket: Ticket, mail: ParsedMail, *, exclude) -> None:  # type: ignore[no-untyped-def]
+def _add_followers(ticket: Ticket, mail: ParsedMail, *, exclude, at: datetime) -> None:  # type: ignore[no-untyped-def]
     """People in copy who have an account follow the ticket."""
     addresses = {a for a in mail.cc if a != mail.from_address} - _our_addresses()
     if not addresses:
         return
     users = [u for u in (senders.find_user(a) for a in addresses) if u is not None and u.pk != exclude.pk]
     if users:
-        ticket.followers.add(*users)
+        services.add_followers(ticket, users, at=at)
 
 
 AUTO_ANSWERED = ("new_ticket", "follow_up", "refused", "held")
@@ -296,7 +297,7 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
         # Procedures 000 and 002: a sender their organisation does not serve, or beyond the
         # allowance under the approval policy, gets a kept request and an answer saying
         # why; the mail is processed (linked to it), not quarantined.
-        result = admission.submit(
+        request = NewRequest(
             requester=sender,
             subject=subject,
             body=body,
@@ -307,19 +308,18 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
             is_urgent=urgent.urgent,
             urgent_review=urgent.review,
             priority=Priority.URGENT if urgent.urgent else Priority.NORMAL,
-            attachments=files,
+            attachments=tuple(files),
             mailbox=mailbox,
             mail_thread_id=mail.message_id or "",
             linked_to=linked_to,
-            followers=[
+            followers=tuple(
                 u
                 for u in (senders.find_user(a) for a in set(mail.cc) - _our_addresses())
                 if u and u.pk != sender.pk
-            ],
+            ),
             acknowledge=_recent_auto_answers(mail.from_address, at) < AUTO_ANSWERS_PER_HOUR,
-            inbound=inbound,
-            at=at,
         )
+        result = admission.submit(request, inbound=inbound, at=at)
         if isinstance(result, HeldRequest):
             reason = _("Kept for a decision: %(why)s") % {"why": result.get_reason_display()}
             _finish(inbound, InboundMail.State.PROCESSED, reason, at, outcome="held")
@@ -333,7 +333,7 @@ def _new_ticket(inbound, mail, sender, body, files, at, *, linked_to=None) -> Ou
             at,
             outcome=status,
             ticket=ticket,
-            message=ticket._first_message,
+            message=ticket.messages.order_by("pk").first(),
         )
     return Outcome(inbound.pk, status, ticket.number)
 

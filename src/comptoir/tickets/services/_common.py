@@ -11,6 +11,8 @@ from comptoir.core import outbox
 from comptoir.core.errors import ValidationError
 from comptoir.core.models import OutboxMessage
 from comptoir.sla import services as sla
+from comptoir.tickets import history
+from comptoir.tickets.events import as_change
 from comptoir.tickets.models import Ticket, TicketEvent
 from comptoir.webhooks import services as webhooks
 
@@ -35,28 +37,65 @@ def store(
     mails: Iterable[OutboxMessage | None] = (),
     *,
     at: datetime,
-) -> None:
-    """Write the change: the events, the SLA clocks the new history implies, the ticket's
-    changed fields, the mails and the webhook deliveries (as outbox rows), all in the
-    caller's transaction."""
-    fields = list(fields)
+) -> history.Story:
+    """The one writer of a ticket's history. In the caller's transaction (with the ticket
+    locked, or just created): append the events, read the whole history again through its
+    one reader (``comptoir.tickets.history``), re-derive from it the ticket's summary fields
+    (status times, pick-up, first response, resolution, reminders), its SLA clocks and
+    their queue summary, save the ticket's changed fields, and queue the side effects (mails,
+    webhook deliveries) as outbox rows."""
     events = list(events)
     TicketEvent.objects.bulk_create(events)
-    if sla.refresh_clocks(ticket, at=at):
-        fields += ["sla_due_at", "sla_breached"]
-    if fields:
-        ticket.save(update_fields=fields)
+    past = TicketEvent.objects.filter(ticket=ticket).order_by("at", "pk")
+    story = history.read(map(as_change, past), requester_id=ticket.requester_id)
+    changed = set(fields) | apply_story(ticket, story)
+    if sla.refresh_clocks(ticket, at=at, story=story):
+        changed |= {"sla_due_at", "sla_breached"}
+    if changed:
+        ticket.save(update_fields=sorted(changed))
     rows = [m for m in mails if m is not None]
     if rows:
         outbox.enqueue(rows)
     webhooks.publish(events)
+    return story
+
+
+def store_new(ticket: Ticket, events: list[TicketEvent], *, at: datetime) -> history.Story:
+    """The writer's first entry for a ticket whose routing and dispatch are decided: its
+    summary fields and SLA clocks are derived from these events (its whole history) before
+    the insert, so the ticket row carries them at once; then the row, the events and the
+    clocks are inserted. The caller adds the first message and queues the mails."""
+    story = history.read(map(as_change, events), requester_id=ticket.requester_id)
+    apply_story(ticket, story)
+    planned = sla.plan_story(ticket, story, at=at)
+    sla.summarise(ticket, [state for _segment, _policy, state in planned])
+    ticket.save(force_insert=True)
+    TicketEvent.objects.bulk_create(events)
+    sla.write_clocks(ticket, planned, new=True)
+    webhooks.publish(events)
+    return story
+
+
+DERIVED = ("status_since", "taken_at", "first_response_at", "resolved_at", "closed_at", "reminders_sent")
+
+
+def apply_story(ticket: Ticket, story: history.Story) -> set[str]:
+    """Set the ticket's summary fields to what its history says; returns those that changed."""
+    values = history.derived(story)
+    changed = set()
+    for name in DERIVED:
+        value = getattr(values, name)
+        if getattr(ticket, name) != value:
+            setattr(ticket, name, value)
+            changed.add(name)
+    return changed
 
 
 def set_status_fields(ticket: Ticket, status: str, at: datetime) -> list[str]:
-    """A new status starts its own time: automations count from ``status_since`` and a
-    new wait on the requester starts its reminders from zero."""
-    ticket.status, ticket.status_since, ticket.reminders_sent = status, at, 0
-    return ["status", "status_since", "reminders_sent"]
+    """The new status; the times that follow from it (``status_since``, the reminders
+    counted from zero, resolution and closure) are derived from the history by ``store``."""
+    ticket.status = status
+    return ["status"]
 
 
 def require_reason(reason: str) -> str:

@@ -65,9 +65,6 @@ def take(ticket: Ticket, *, by: User, at: datetime | None = None) -> Ticket:
             raise InvalidTransition(_("Another agent already holds this ticket."))
         ticket.assignee, ticket.updated_at = by, at
         fields = ["assignee", "updated_at"]
-        if ticket.taken_at is None:
-            ticket.taken_at = at
-            fields.append("taken_at")
         evts = [events.taken(ticket, actor=by, at=at)]
         if ticket.status == lifecycle.NEW:
             fields += set_status_fields(ticket, lifecycle.OPEN, at)

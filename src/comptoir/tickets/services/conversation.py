@@ -68,9 +68,6 @@ def reply(
                 if not lifecycle.can_move(new, set_status):
                     raise InvalidTransition(_("This status change is not allowed."))
                 new = set_status
-            if ticket.first_response_at is None:
-                ticket.first_response_at = at
-                fields.append("first_response_at")
             # Answer and resolve in one step: the answer's mail carries the invitation to
             # rate the resolution (procedure 003), instead of a second mail.
             invitation = satisfaction.invite(ticket, at=at) if new == lifecycle.RESOLVED != old else None
@@ -80,13 +77,8 @@ def reply(
             mails.append(notifications.requester_replied(ticket, message, at=at))
         if new != old:
             fields += set_status_fields(ticket, new, at)
-            if old == lifecycle.RESOLVED:
-                ticket.resolved_at = None
-                fields.append("resolved_at")
-            if new == lifecycle.RESOLVED:
-                ticket.resolved_at = at
-                fields.append("resolved_at")
             evts.append(events.status_changed(ticket, old=old, new=new, actor=by, at=at))
+            mails += notifications.resolved_for_past_workers(ticket, by=by, at=at, message=message)
         if invitation is not None:
             evts.append(invitation.event)
         store(ticket, fields, evts, mails, at=at)

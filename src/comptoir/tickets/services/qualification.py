@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from comptoir.catalog.escalation import escalation_target, next_tier
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
-from comptoir.core.errors import InvalidTransition, ValidationError
+from comptoir.core.errors import ComptoirError, InvalidTransition, ValidationError
 from comptoir.sla import services as sla
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Message, Ticket
@@ -75,7 +76,7 @@ def requalify(
         for field, value in (("product", new_product), ("component", new_component)):
             old_value = getattr(ticket, field)
             if (old_value.pk if old_value else None) != (value.pk if value else None):
-                changes[field] = [str(old_value) if old_value else None, str(value) if value else None]
+                changes[field] = [old_value, value]
                 setattr(ticket, field, value)
         if not changes:
             return ticket
@@ -108,9 +109,12 @@ def escalate(
     to_group: Group | None = None,
     at: datetime | None = None,
 ) -> Ticket:
-    """Hand the ticket to the next tier's group (procedure 000: L1 escalates to L2; the
-    reason is mandatory and kept as an internal note). The ticket leaves its assignee and
-    waits in the receiving group's queue."""
+    """Hand the ticket to another group (procedure 000: L1 escalates to L2; the reason is
+    mandatory and kept as an internal note). Without ``to_group``, the escalation path
+    decides (``catalog.escalation``); with none, the agent must choose: no guess. The
+    ticket leaves its assignee and waits in the receiving group's queue; its group, its
+    assignee and the escalating agent keep reading it, and those who worked it before are
+    told it went further."""
     at = at or clock_now()
     reason = require_reason(reason)
     check_can_work(by, ticket)
@@ -118,17 +122,17 @@ def escalate(
         ticket = lock(ticket)
         if ticket.status in {lifecycle.RESOLVED, lifecycle.CLOSED}:
             raise InvalidTransition(_("A resolved ticket cannot be escalated."))
-        current_tier = ticket.group.tier if ticket.group else "L1"
-        target_tier = lifecycle.next_tier(current_tier)
         if to_group is None:
-            if target_tier is None:
-                raise InvalidTransition(_("This ticket is already at the highest tier."))
-            to_group = Group.objects.filter(tier=target_tier).order_by("pk").first()
+            to_group = escalation_target(
+                ticket.group, product_id=ticket.product_id, organisation_id=ticket.organisation_id
+            )
             if to_group is None:
-                raise ValidationError(_("No group works at tier %(tier)s.") % {"tier": target_tier})
-        elif to_group.pk == ticket.group_id:
+                raise _no_escalation_target(ticket.group)
+        if to_group.pk == ticket.group_id:
             raise ValidationError(_("The ticket is already in this group."))
-        old_group = ticket.group
+        old_group, old_assignee_id = ticket.group, ticket.assignee_id
+        # Read before this escalation is recorded: the group and agent escalating now know.
+        told_further = notifications.worked_before(ticket, besides=by, besides_group=to_group)
         note = Message.objects.create(
             ticket=ticket,
             author=by,
@@ -138,6 +142,10 @@ def escalate(
             created_at=at,
         )
         ticket.group, ticket.assignee, ticket.updated_at = to_group, None, at
+        # Who worked it keeps reading it (``permissions.visibility``) and hears of it.
+        if old_group is not None:
+            ticket.past_groups.add(old_group)
+        ticket.past_agents.add(*{pk for pk in (old_assignee_id, by.pk) if pk is not None})
         store(
             ticket,
             ["group", "assignee", "updated_at"],
@@ -147,10 +155,29 @@ def escalate(
                 ),
                 events.note_added(ticket, note, actor=by, at=at),
             ],
-            notifications.escalated_to_group(ticket, reason=reason, by=by, at=at),
+            [
+                *notifications.escalated_to_group(ticket, reason=reason, by=by, at=at),
+                *notifications.escalated_further(ticket, told_further, reason=reason, by=by, at=at),
+            ],
             at=at,
         )
     return ticket
+
+
+def _no_escalation_target(group: Group | None) -> ComptoirError:
+    """Why no group could be chosen for the agent, and what to do."""
+    tier = next_tier(group)
+    if tier is None:
+        return InvalidTransition(_("This ticket is already at the highest tier."))
+    if not Group.objects.filter(tier=tier).exists():
+        return ValidationError(_("No group works at tier %(tier)s.") % {"tier": tier})
+    return ValidationError(
+        _(
+            "No escalation path says where this ticket goes, and several groups work at "
+            "tier %(tier)s. Choose the group to escalate to."
+        )
+        % {"tier": tier}
+    )
 
 
 def set_urgency(ticket: Ticket, *, urgent: bool, by: User, reason: str, at: datetime | None = None) -> Ticket:

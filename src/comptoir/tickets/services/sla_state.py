@@ -1,5 +1,6 @@
-"""What the SLA scan records on tickets: breach and warning alerts (history and mail) and
-the tickets' SLA summary, in bulk."""
+"""What the SLA scan records on tickets: the clocks found due, re-derived from each ticket's
+history read again under lock (a clock is marked breached only if the history still says
+so), and breach and warning alerts (history and mail), in bulk."""
 
 from __future__ import annotations
 
@@ -12,12 +13,39 @@ from django.db.models import Min, OuterRef, Subquery
 
 from comptoir.accounts.models import User
 from comptoir.core import outbox
-from comptoir.tickets import events, notifications
+from comptoir.tickets import events, history, notifications
+from comptoir.tickets.events import as_change
 from comptoir.tickets.models import Ticket, TicketEvent
 from comptoir.webhooks import services as webhooks
 
 if TYPE_CHECKING:
     from comptoir.sla.models import SLAClock
+
+
+def rederive_due(ticket_ids: Sequence[int], *, at: datetime) -> list[int]:
+    """The SLA scan found running clocks of these tickets past their due time: re-read each
+    ticket's history under its row lock and re-derive its clocks at ``at`` (an answer
+    recorded meanwhile wins over the breach). Tickets another transaction holds are skipped
+    (SKIP LOCKED: that change re-derives them itself; the next scan sees what it left).
+    Returns the tickets re-derived. Locks tickets in primary-key order."""
+    from comptoir.sla import services as sla
+
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("group")
+        .filter(pk__in=ticket_ids)
+        .order_by("pk")
+    )
+    if not tickets:
+        return []
+    past: dict[int, list[TicketEvent]] = defaultdict(list)
+    for event in TicketEvent.objects.filter(ticket__in=tickets).order_by("ticket_id", "at", "pk"):
+        past[event.ticket_id].append(event)
+    for ticket in tickets:
+        story = history.read(map(as_change, past[ticket.pk]), requester_id=ticket.requester_id)
+        if sla.refresh_clocks(ticket, at=at, story=story):
+            ticket.save(update_fields=["sla_due_at", "sla_breached"])
+    return [t.pk for t in tickets]
 
 
 def refresh_summaries(ticket_ids: Sequence[int]) -> None:

@@ -56,16 +56,8 @@ def change_status(
         fields = ["updated_at", *set_status_fields(ticket, to, at)]
         invitation = None
         if to == lifecycle.RESOLVED:
-            ticket.resolved_at = at
-            fields.append("resolved_at")
             # Procedure 003: 8 days to rate the resolution; the link is in the resolution mail.
             invitation = satisfaction.invite(ticket, at=at)
-        elif old == lifecycle.RESOLVED:
-            ticket.resolved_at = None
-            fields.append("resolved_at")
-        if to == lifecycle.CLOSED:
-            ticket.closed_at = at
-            fields.append("closed_at")
         store(
             ticket,
             fields,
@@ -73,7 +65,10 @@ def change_status(
                 events.status_changed(ticket, old=old, new=to, actor=by, at=at, reason=reason.strip()),
                 *([invitation.event] if invitation else []),
             ],
-            [notifications.status_changed(ticket, at=at, invitation=invitation)],
+            [
+                notifications.status_changed(ticket, at=at, invitation=invitation),
+                *notifications.resolved_for_past_workers(ticket, by=by, at=at, reason=reason.strip()),
+            ],
             at=at,
         )
     return ticket

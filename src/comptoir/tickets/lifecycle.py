@@ -26,7 +26,6 @@ __all__ = [
     "after_agent_reply",
     "after_requester_reply",
     "can_move",
-    "next_tier",
 ]
 
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
@@ -51,7 +50,3 @@ def after_agent_reply(current: str) -> str:
 def after_requester_reply(current: str) -> str:
     """The requester answered: a ticket waiting on them, or resolved, is open again."""
     return OPEN if current in {PENDING, RESOLVED} else current
-
-
-def next_tier(tier: str) -> str | None:
-    return {"L1": "L2", "L2": "L3"}.get(tier)

@@ -30,6 +30,8 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --config-file mypy-services.ini
 
 messages: $(VENV)/.dev-installed
 	cd src/comptoir && ../../$(VENV)/bin/django-admin makemessages -l fr --no-obsolete && ../../$(VENV)/bin/django-admin compilemessages

@@ -16,6 +16,7 @@ step "lint (ruff) and types (mypy)"
 "$VENV/bin/ruff" check src tests bench
 "$VENV/bin/ruff" format --check src tests bench
 "$VENV/bin/mypy"
+"$VENV/bin/mypy" --config-file mypy-services.ini
 
 step "browser"
 if [ -z "${COMPTOIR_CHROMIUM:-}" ]; then

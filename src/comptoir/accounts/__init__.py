@@ -1,6 +1,7 @@
 """Accounts: organisations (customers and their contracts) and users with their roles.
 
-Public reads: ``roles`` (what a role may do in general), ``eligibility`` (which of an
+Public reads: ``contracts`` (each organisation's business calendar, monthly allowance and
+language, cached per process), ``roles`` (what a role may do in general), ``eligibility`` (which of an
 organisation's people may open tickets, procedure 002). Per-ticket rights live in
 ``comptoir.tickets.permissions``. ``logins`` (pure) builds logins by the organisation's
 naming rule. Public services (``services``, procedure 000): ``invite_user`` (account and

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts import eligibility
+from comptoir.accounts import contracts, eligibility
 from comptoir.accounts.models import Organisation, User
 
 
@@ -46,10 +46,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        # Quotas and eligibility are cached per process: apply the change here at once.
-        from comptoir.sla import policies
-
-        policies.forget()
+        # Contracts and eligibility are cached per process: apply the change here at once.
+        contracts.forget()
         eligibility.reset()
 
 

@@ -43,7 +43,8 @@ def manageable_accounts(by: User) -> QuerySet[User]:
     check_can_manage_accounts(by)
     qs = User.objects.filter(role__in=[User.Role.REQUESTER, User.Role.ORG_ADMIN])
     if by.role != User.Role.ADMIN:
-        qs = qs.filter(organisation_id=by.organisation_id)
+        # An organisation admin has an organisation (check_can_manage_accounts).
+        qs = qs.filter(organisation=by.organisation)
     return qs
 
 

@@ -15,8 +15,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from comptoir.accounts import eligibility
+from comptoir.accounts.contracts import organisation_language
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
+from comptoir.tickets.links import message_id, ticket_url
 
 if TYPE_CHECKING:
     from comptoir.admission.models import HeldRequest
@@ -24,8 +27,6 @@ if TYPE_CHECKING:
 
 
 def _language(held: HeldRequest) -> str:
-    from comptoir.sla.policies import organisation_language
-
     return held.requester.language or organisation_language(held.organisation_id) or settings.LANGUAGE_CODE
 
 
@@ -53,8 +54,6 @@ def _mail(
     if held.mailbox_id and held.mailbox:
         headers["Reply-To"] = held.mailbox.address
     if ticket is not None:
-        from comptoir.tickets.notifications import message_id
-
         headers["Message-ID"] = message_id(ticket)
         headers["X-Comptoir-Ticket"] = str(ticket.number)
         subject = f"[{ticket.reference}] {subject}"
@@ -65,8 +64,6 @@ def _mail(
 def held(held: HeldRequest, *, allowance: int | None, contact: str, at: datetime) -> OutboxMessage | None:
     """The request is kept: why, and what happens next (a supervisor's decision for a
     request beyond the allowance; whom to contact for someone not served)."""
-    from comptoir.accounts import eligibility
-
     explanation = ""
     if held.reason == held.Reason.NOT_ELIGIBLE:
         rule = eligibility.rule_for(held.organisation_id)
@@ -83,8 +80,6 @@ def held(held: HeldRequest, *, allowance: int | None, contact: str, at: datetime
 
 def approved(held: HeldRequest, ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     """Procedure 002: every contact gets a unique number; the approval gives it."""
-    from comptoir.tickets.notifications import ticket_url
-
     return _mail("approved", held, at=at, ticket=ticket, context={"url": ticket_url(ticket)})
 
 

@@ -22,13 +22,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comptoir.accounts import eligibility
+from comptoir.accounts.contracts import organisation_quota
 from comptoir.accounts.models import User
 from comptoir.admission import notifications, selectors
 from comptoir.admission.models import HeldFile, HeldRequest
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
-from comptoir.sla.policies import organisation_quota
+from comptoir.mail.models import InboundMail
 from comptoir.tickets import services as tickets
 from comptoir.tickets.attachments import IncomingFile, clean_filename
 from comptoir.tickets.models import Ticket
@@ -218,8 +219,6 @@ def approve(held: HeldRequest, *, by: User, note: str = "", at: datetime | None 
         held.ticket = ticket
         held.save(update_fields=["ticket"])
         if held.inbound_id:
-            from comptoir.mail.models import InboundMail
-
             InboundMail.objects.filter(pk=held.inbound_id).update(ticket=ticket)
         outbox.enqueue([m for m in [notifications.approved(held, ticket, at=at)] if m])
         transaction.on_commit(selectors.forget)

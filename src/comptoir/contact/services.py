@@ -18,13 +18,18 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from comptoir.accounts import services as accounts
 from comptoir.accounts.models import User
+from comptoir.admission import services as admission
+from comptoir.admission.models import HeldRequest
 from comptoir.catalog.models import Product
 from comptoir.contact import guard
 from comptoir.contact.models import ContactRequest
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import NotFound, ValidationError
+from comptoir.core.models import OutboxMessage
+from comptoir.mail.inbound.senders import organisation_for
 from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.vocabulary import Channel
 
@@ -140,7 +145,7 @@ def submit_contact(
     return request
 
 
-def _confirmation_mail(request: ContactRequest, token: str, *, at: datetime) -> object:
+def _confirmation_mail(request: ContactRequest, token: str, *, at: datetime) -> OutboxMessage:
     url = settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("contact:confirm", args=[token])
     with translation.override(request.language):
         ctx = {"request": request, "url": url}
@@ -163,8 +168,6 @@ def confirm_contact(token: str, *, at: datetime | None = None) -> Outcome:
     becomes a ticket for the account with this address (created if there is none, in the
     organisation its domain belongs to), through the same intake as every channel. Following
     the link again shows the same result."""
-    from comptoir.admission import services as admission
-    from comptoir.admission.models import HeldRequest
 
     at = at or clock_now()
     with transaction.atomic():
@@ -216,8 +219,6 @@ def _requester_for(request: ContactRequest, *, at: datetime) -> User:
     )
     if found is not None:
         return found
-    from comptoir.accounts import services as accounts
-    from comptoir.mail.inbound.senders import organisation_for
 
     first, _space, last = request.name.partition(" ")
     return accounts.create_requester(

@@ -7,9 +7,9 @@ from django.shortcuts import render
 
 from comptoir.core.clock import now as clock_now
 from comptoir.desk.views import staff_required
-from comptoir.dispatch import selectors
 from comptoir.dispatch.models import Rota
 from comptoir.dispatch.services import duty_board
+from comptoir.tickets import selectors
 
 
 @staff_required

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from comptoir.core import outbox
-from comptoir.tickets.notifications import desk_url, message_id
+from comptoir.tickets.links import desk_url, message_id
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User

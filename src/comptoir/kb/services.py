@@ -5,7 +5,7 @@ signals: an article saved elsewhere is not re-indexed until ``reindex_all``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -91,7 +91,7 @@ def store_attachment(attachment: ArticleAttachment) -> ArticleAttachment:
     """Save a file uploaded in the configuration pages, with its name, size and the type
     read from its content (never the type the browser claimed)."""
     upload = attachment.file
-    if upload and not upload._committed:
+    if upload and not getattr(upload, "_committed", True):
         head = upload.read(2048)
         upload.seek(0)
         _describe(attachment, upload.name or "", head, upload.size)
@@ -113,13 +113,13 @@ def record_vote(
         raise ValidationError(_("This article is not published."))
     at = at or clock_now()
     if user.is_authenticated:
-        who: dict[str, object] = {"user": user, "session_key": ""}
+        who: dict[str, Any] = {"user": user, "session_key": ""}
     elif session_key:
         who = {"user": None, "session_key": session_key}
     else:
         raise ValidationError(_("Your browser must accept cookies to give your opinion."))
     vote, _created = ArticleVote.objects.update_or_create(
-        article=article, **who, defaults={"helpful": helpful, "at": at}
+        defaults={"helpful": helpful, "at": at}, article=article, **who
     )
     return vote
 

@@ -67,14 +67,18 @@ def apply_macro(ticket: Ticket, *, macro_id: int, by: User, at: datetime | None 
             tickets.add_note(ticket, by=by, body=body, at=at)
             if macro.set_status:
                 tickets.change_status(ticket, to=macro.set_status, by=by, at=at)
-        changes = {}
-        if macro.set_priority and macro.set_priority != ticket.priority:
-            changes["priority"] = macro.set_priority
-        if macro.set_type and macro.set_type != ticket.type:
-            changes["type"] = macro.set_type
-        if changes:
+        priority = (
+            macro.set_priority if macro.set_priority and macro.set_priority != ticket.priority else None
+        )
+        type = macro.set_type if macro.set_type and macro.set_type != ticket.type else None
+        if priority or type:
             tickets.requalify(
-                ticket, by=by, reason=_("Macro “%(name)s”") % {"name": macro.name}, at=at, **changes
+                ticket,
+                by=by,
+                reason=_("Macro “%(name)s”") % {"name": macro.name},
+                at=at,
+                priority=priority,
+                type=type,
             )
     ticket.refresh_from_db()
     return ticket

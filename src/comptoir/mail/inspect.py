@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from comptoir.catalog.models import Product
 from comptoir.mail.inbound.threading import ticket_number
 from comptoir.mail.parsing import ParsedMail
 from comptoir.mail.parsing.subject import clean_subject, is_urgent, match_product
 
 
 def describe(mail: ParsedMail, *, domain: str, urgent_words: tuple[str, ...] = ("urgent",)) -> dict[str, Any]:
-    from comptoir.catalog.models import Product
 
     products = [
         (p.pk, [p.name, *(a.strip() for a in p.aliases.split(",") if a.strip())], p.name)

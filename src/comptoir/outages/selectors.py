@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch, QuerySet
 
 from comptoir.outages import states
 from comptoir.outages.models import Outage, OutageUpdate, Service
-from comptoir.tickets.selectors import Page
+from comptoir.tickets.selectors import Page, visible_tickets
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -110,7 +110,6 @@ def desk_outage(pk: int) -> Outage | None:
 
 def linked_tickets(user: User, outage: Outage) -> tuple[list[Ticket], int]:
     """The linked tickets the agent may see (the others are only counted)."""
-    from comptoir.tickets.selectors import visible_tickets
 
     visible = list(
         visible_tickets(user)

@@ -28,6 +28,10 @@ from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, InvalidTransition, PermissionDenied, ValidationError
 from comptoir.outages import announcements, catalogue, states
 from comptoir.outages.models import Outage, OutageUpdate, Service, State
+from comptoir.tickets import lifecycle
+from comptoir.tickets import services as tickets
+from comptoir.tickets.permissions import check_can_work
+from comptoir.tickets.services.outages import record_outage_link
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -213,8 +217,6 @@ def resolve(
 def _answer_linked(
     outage: Outage, *, by: User, message: str, at: datetime
 ) -> tuple[tuple[Ticket, ...], tuple[tuple[Ticket, str], ...]]:
-    from comptoir.tickets import lifecycle
-    from comptoir.tickets import services as tickets
 
     answered, skipped = [], []
     for ticket in outage.tickets.select_related("requester", "organisation").order_by("pk"):
@@ -244,8 +246,6 @@ def unlink_ticket(outage: Outage, *, ticket: Ticket, by: User, at: datetime | No
 
 
 def _set_link(outage: Outage, *, ticket: Ticket, by: User, linked: bool, at: datetime | None) -> bool:
-    from comptoir.tickets.permissions import check_can_work
-    from comptoir.tickets.services.outages import record_outage_link
 
     check_can_manage(by)
     check_can_work(by, ticket)

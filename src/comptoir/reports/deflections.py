@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from comptoir.kb.models import Deflection
 from comptoir.reports import history, stats
 from comptoir.reports.query import Scope
 
@@ -22,11 +23,7 @@ DIMS = frozenset({"organisation", "channel"})
 
 
 def model() -> Any:
-    """The knowledge base's model, or None where the knowledge base is not installed."""
-    try:
-        from comptoir.kb.models import Deflection
-    except ImportError:
-        return None
+    """The knowledge base's model of deflected requests."""
     return Deflection
 
 

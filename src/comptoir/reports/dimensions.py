@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts.models import Tier
+from comptoir.accounts.models import Organisation, Tier, User
+from comptoir.catalog.models import Component, Group, Product
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, TicketType
 
 NONE = "none"
@@ -100,8 +101,6 @@ def labels(dim: Dimension, values: Iterable[str]) -> dict[str, str]:
     ids = [int(v) for v in wanted if v.isdigit()]
     if not ids:
         return found
-    from comptoir.accounts.models import Organisation, User
-    from comptoir.catalog.models import Component, Group, Product
 
     if dim.key == "organisation":
         found.update(
@@ -125,8 +124,6 @@ def labels(dim: Dimension, values: Iterable[str]) -> dict[str, str]:
 
 def choices_for_filters() -> dict[str, list[tuple[str, str]]]:
     """Every dimension's values for the filter form (five small queries)."""
-    from comptoir.accounts.models import Organisation, User
-    from comptoir.catalog.models import Component, Group, Product
 
     made: dict[str, list[tuple[str, str]]] = {}
     for key, dim in DIMENSIONS.items():

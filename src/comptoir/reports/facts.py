@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
+from comptoir.accounts.contracts import organisation_calendar
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.clock import now as clock_now
 from comptoir.reports import history
@@ -44,7 +45,6 @@ from comptoir.reports.dimensions import DIMENSIONS, value_of
 from comptoir.reports.history import Catalogue, Change, Clock, Current, Entry
 from comptoir.reports.models import DailyFact, Fact, FillState
 from comptoir.sla.models import SLAClock
-from comptoir.sla.policies import organisation_calendar
 from comptoir.tickets.models import Ticket, TicketEvent
 
 BATCH = 1000  # tickets rebuilt per transaction

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from comptoir.accounts.models import Organisation, User
 from comptoir.reports import history, query, stats
 from comptoir.reports.dimensions import DIMENSIONS, NONE, labels
 from comptoir.reports.query import Result, Scope
@@ -376,7 +377,6 @@ def satisfaction(scope: Scope, group: str) -> Table:
 def quota(scope: Scope, group: str) -> Table:
     """Requests counted in each organisation's monthly allowance (follow-ups of closed
     requests are not), month by month, against the allowance its contract gives now."""
-    from comptoir.accounts.models import Organisation
 
     result = query.tallies(scope, (history.RECEIVED,), dim="organisation", period=stats.MONTH)
     months = stats.buckets(scope.start, scope.end, stats.MONTH)
@@ -416,7 +416,6 @@ def quota(scope: Scope, group: str) -> Table:
 def urgency(scope: Scope, group: str, *, limit: int = 100) -> Table:
     """Procedure 001: requests marked URGENT and how many were downgraded, per requester
     (the most flagged first)."""
-    from comptoir.accounts.models import User
 
     facts = query.facts(scope).filter(kind__in=[history.URGENT_FLAG, history.URGENT_DOWNGRADE])
     per = list(

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
-from comptoir.tickets.notifications import desk_url, message_id
+from comptoir.tickets.links import desk_url, message_id
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User

@@ -5,6 +5,9 @@
   or handed over to another tier. Always recomputed from the history, never a running
   counter, so a recomputation agrees with the past.
 - ``matching`` (pure): the first policy, in order, whose conditions the ticket meets.
-- ``services``: ``refresh_clocks(ticket, at=...)``, called by the ticket services in their
-  transaction; ``scan.mark_breaches`` and ``scan.send_warnings``, run every minute.
+- ``services``: the clocks a ticket's history implies (``facts_of`` reads the milestones of
+  ``comptoir.tickets.history``), stored by the ticket services' writer in their transaction;
+  ``scan.mark_breaches`` (the tickets whose clocks fell due are re-derived under lock) and
+  ``scan.send_warnings``, run every minute. The calendars come from the contracts
+  (``comptoir.accounts.contracts``).
 """

@@ -1,17 +1,19 @@
-"""Loading SLA policies and their calendars, cached per process.
+"""Loading SLA policies, cached per process.
 
 Policies change rarely and are read on every ticket change, so they are kept in memory
-(``comptoir.core.cache``); ``forget()`` drops them.
+(``comptoir.core.cache``); ``forget()`` drops them. The calendars they count in are the
+contracts' (``comptoir.accounts.contracts``): the policy's own, else the organisation's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from comptoir.calendars import BusinessCalendar
+from comptoir.accounts import contracts
 from comptoir.core.cache import ProcessCache
 from comptoir.sla.clocks import Clockwork, Target, WallClock
 from comptoir.sla.matching import Conditions, Policy
+from comptoir.sla.models import SLAPolicy
 
 WALL_CLOCK = WallClock()
 
@@ -19,41 +21,20 @@ WALL_CLOCK = WallClock()
 @dataclass(frozen=True)
 class Catalogue:
     policies: tuple[Policy, ...]
-    calendars: dict[int, BusinessCalendar]
-    organisation_calendars: dict[int, int]
-    business: dict[tuple[int, str], bool]  # (policy id, metric) -> counted in business time
-    quotas: dict[int, tuple[int, str]] = field(default_factory=dict)  # org id -> (monthly quota, policy)
-    languages: dict[int, str] = field(default_factory=dict)  # org id -> language of its contract
+    business: dict[tuple[int, str], bool] = field(default_factory=dict)  # (policy, metric) -> business time?
 
     def clock_for(self, policy: Policy, organisation_id: int | None, metric: str) -> Clockwork:
         if not self.business.get((policy.id, metric), True):
             return WALL_CLOCK
-        calendar_id = policy.calendar_id or self.organisation_calendars.get(organisation_id or 0)
-        if calendar_id is None:
-            return WALL_CLOCK
-        return self.calendars[calendar_id]
-
-
-def organisation_calendar(organisation_id: int | None) -> BusinessCalendar | None:
-    """The business calendar of an organisation's contract, if it has one."""
-    if organisation_id is None:
-        return None
-    cat = catalogue()
-    calendar_id = cat.organisation_calendars.get(organisation_id)
-    return cat.calendars.get(calendar_id) if calendar_id is not None else None
-
-
-def organisation_quota(organisation_id: int | None) -> tuple[int, str] | None:
-    """(monthly ticket quota, policy beyond it) of an organisation's contract, if any."""
-    return catalogue().quotas.get(organisation_id or 0)
-
-
-def organisation_language(organisation_id: int | None) -> str:
-    return catalogue().languages.get(organisation_id or 0, "")
+        if policy.calendar_id is not None:
+            return contracts.calendar(policy.calendar_id) or WALL_CLOCK
+        return contracts.organisation_calendar(organisation_id) or WALL_CLOCK
 
 
 def forget() -> None:
+    """Drop the cached policies, and the contracts' calendars they count in."""
     _catalogue.forget()
+    contracts.forget()
 
 
 def catalogue() -> Catalogue:
@@ -61,10 +42,6 @@ def catalogue() -> Catalogue:
 
 
 def _load() -> Catalogue:
-    from comptoir.accounts.models import Organisation
-    from comptoir.calendars.models import Calendar
-    from comptoir.sla.models import SLAPolicy
-
     rows = SLAPolicy.objects.filter(is_active=True).prefetch_related(
         "targets", "organisations", "products", "groups"
     )
@@ -94,16 +71,7 @@ def _load() -> Catalogue:
                 show_to_requester=row.show_to_requester,
             )
         )
-    org_calendars = dict(Organisation.objects.filter(calendar__isnull=False).values_list("pk", "calendar_id"))
-    calendars = {c.pk: BusinessCalendar.from_spec(c.spec) for c in Calendar.objects.all()}
-    quotas = {
-        pk: (quota, policy)
-        for pk, quota, policy in Organisation.objects.filter(monthly_ticket_quota__isnull=False).values_list(
-            "pk", "monthly_ticket_quota", "quota_policy"
-        )
-    }
-    languages = dict(Organisation.objects.values_list("pk", "language"))
-    return Catalogue(tuple(policies), calendars, org_calendars, business, quotas, languages)
+    return Catalogue(tuple(policies), business)
 
 
 _catalogue: ProcessCache[Catalogue] = ProcessCache(_load)

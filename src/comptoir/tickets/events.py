@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db import models
+
 from comptoir.tickets import history
 from comptoir.tickets.models import Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from django.db import models
 
     from comptoir.accounts.models import User
     from comptoir.catalog.models import Group
@@ -122,8 +122,9 @@ def requalified(
 ) -> TicketEvent:
     """``changes``: field -> [old, new]; products and components are given as instances
     and stored as references."""
-    refs = {"product", "component"}
-    stored = {name: [_ref(v) if name in refs else v for v in pair] for name, pair in changes.items()}
+    stored: dict[str, object] = {
+        name: [_ref(v) if isinstance(v, models.Model) else v for v in pair] for name, pair in changes.items()
+    }
     return _event(ticket, Kind.REQUALIFIED, actor=actor, at=at, changes=stored, reason=reason)
 
 

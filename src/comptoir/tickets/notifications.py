@@ -6,7 +6,6 @@ the recipient's language; the Message-ID carries the ticket so replies thread.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,13 +16,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from comptoir.accounts.contracts import organisation_calendar, organisation_language
 from comptoir.accounts.models import User
 from comptoir.catalog.models import Group
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
 from comptoir.mail import wording
+from comptoir.sla.display import clock_views
 from comptoir.tickets import history, lifecycle
+from comptoir.tickets.links import desk_url, message_id, ticket_url
 from comptoir.tickets.models import Message, Ticket
+from comptoir.tickets.vocabulary import Priority, Severity
 
 if TYPE_CHECKING:
     from comptoir.requestforms.rules import Field
@@ -34,18 +37,7 @@ if TYPE_CHECKING:
 def _language(user: User, ticket: Ticket) -> str:
     """The recipient's language, else their organisation's (from the per-process
     catalogue: no query per mail), else the site's."""
-    from comptoir.sla.policies import organisation_language
-
     return user.language or organisation_language(ticket.organisation_id) or settings.LANGUAGE_CODE
-
-
-def message_id(ticket: Ticket) -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "comptoir.localhost"
-    return f"<comptoir.{ticket.number}.{uuid.uuid4().hex}@{domain}>"
-
-
-def ticket_url(ticket: Ticket) -> str:
-    return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("portal:ticket", args=[ticket.number])
 
 
 def _mail(
@@ -99,8 +91,6 @@ AUTO_REPLIES = {
 def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     """Procedure 001: an automatic reply with a link to follow the ticket; outside business
     hours it says when the team will be back (the organisation's calendar)."""
-    from comptoir.sla.policies import organisation_calendar
-
     calendar = organisation_calendar(ticket.organisation_id)
     back_at = None
     if calendar is not None and not calendar.is_open(at):
@@ -178,10 +168,6 @@ def sla_alert(
         | ({"X-Comptoir-Ticket": str(first.number)} if single else {}),
     }
     return outbox.build("mail", payload, at=at, ticket_id=first.pk if single else None)
-
-
-def desk_url(ticket: Ticket) -> str:
-    return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("desk:ticket", args=[ticket.number])
 
 
 def reminder(ticket: Ticket, *, number: int, at: datetime) -> OutboxMessage | None:
@@ -264,9 +250,6 @@ def requalified(
 ) -> OutboxMessage | None:
     """Issue #5: the requester is told when a requalification changes what we promised
     (priority, severity, the SLA policy), with the new due times."""
-    from comptoir.sla.display import clock_views
-    from comptoir.tickets.vocabulary import Priority, Severity
-
     labels = {"priority": Priority, "severity": Severity}
     changed = [
         (field, labels[field](old).label, labels[field](new).label)

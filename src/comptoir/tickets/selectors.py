@@ -162,3 +162,20 @@ def supporting_requests(user: User, feature: Ticket) -> list[Ticket]:
         .select_related("requester", "organisation")
         .order_by("-created_at", "-pk")[:SUPPORTING_SHOWN]
     )
+
+
+def triage(user: User, *, page: int = 1) -> Page:
+    """The triage queue: unresolved tickets in no group (no routing rule, no product team
+    took them), newest first: what the agent on duty sorts out (procedure 003). One bounded
+    page, one query."""
+    page = min(max(page, 1), MAX_PAGE)
+    start = (page - 1) * PAGE_SIZE
+    qs = (
+        visible_tickets(user)
+        .filter(group__isnull=True)
+        .exclude(status__in=history.DONE)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-pk")
+    )
+    rows = list(qs[start : start + PAGE_SIZE + 1])
+    return Page(rows=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE)

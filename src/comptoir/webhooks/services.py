@@ -62,9 +62,10 @@ def webhook_events(event: TicketEvent) -> list[str]:
         return [Event.TICKET_CREATED]
     if event.kind == Kind.REPLIED:
         return [Event.TICKET_REPLIED]
-    if event.kind in SLA:
-        return [SLA[event.kind]]
-    names = [Event.TICKET_UPDATED] if event.kind in UPDATES else []
+    sla = SLA.get(Kind(event.kind))
+    if sla is not None:
+        return [sla]
+    names: list[str] = [Event.TICKET_UPDATED] if event.kind in UPDATES else []
     if (
         event.kind == Kind.STATUS_CHANGED
         and (event.changes.get("status") or [None, None])[1] == history.RESOLVED

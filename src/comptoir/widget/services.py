@@ -18,7 +18,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from comptoir.accounts import services as accounts
 from comptoir.accounts.models import Organisation, User
+from comptoir.admission import services as admission
+from comptoir.contact import services as contact
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import NotFound, PermissionDenied
 from comptoir.tickets.new_request import NewRequest
@@ -94,7 +97,6 @@ def identify(site: Site, token: str, *, at: datetime | None = None) -> User:
     user = _match(site, person.email)
     if user is not None:
         return user
-    from comptoir.accounts import services as accounts
 
     first, last = _names(person)
     with transaction.atomic():
@@ -227,7 +229,6 @@ def open_ticket(
     and the browser (``details``: ``page_url``, ``browser``, merged with the facts of the
     request form), through the same admission as every channel: kept instead
     (``HeldRequest``) when eligibility or the quota say so."""
-    from comptoir.admission import services as admission
 
     if session.user is None:
         raise SessionRefused(_("This request does not come from the help button of this site."))
@@ -270,7 +271,6 @@ def send_contact(
 ) -> ContactRequest:
     """Unsigned use: the contact form's path (confirmation mailed to the address, spam
     guard, rate limits), naming the site's organisation."""
-    from comptoir.contact import services as contact
 
     return contact.submit_contact(
         name=name,

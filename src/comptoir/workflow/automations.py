@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.contracts import organisation_calendar
 from comptoir.core.clock import now as clock_now
-from comptoir.sla.policies import organisation_calendar
 from comptoir.tickets import history
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.services import automatic

@@ -35,8 +35,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from comptoir.accounts import contracts
 from comptoir.calendars import BusinessCalendar
-from comptoir.sla import policies
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.vocabulary import Severity, Status
 from comptoir.workflow import digest_times
@@ -186,13 +186,12 @@ def _per_calendar(
 ) -> Q:
     """``field_lookup`` against a limit computed once per business calendar in use: the
     organisation's, else the window's default one, else plain time."""
-    cat = policies.catalogue()
     condition = Q()
-    for calendar_id in sorted(set(cat.organisation_calendars.values())):
+    for calendar_id in contracts.calendar_ids():
         condition |= Q(
-            organisation__calendar=calendar_id, **{field_lookup: limit(cat.calendars[calendar_id])}
+            organisation__calendar=calendar_id, **{field_lookup: limit(contracts.calendar(calendar_id))}
         )
-    default = cat.calendars.get(window.calendar_id) if window.calendar_id else None
+    default = contracts.calendar(window.calendar_id)
     return condition | Q(organisation__calendar__isnull=True, **{field_lookup: limit(default)})
 
 

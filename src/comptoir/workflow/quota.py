@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import ngettext
 
+from comptoir.accounts.contracts import organisation_calendar, organisation_quota
 from comptoir.accounts.models import Organisation
 from comptoir.core.errors import ValidationError
-from comptoir.sla.policies import organisation_calendar, organisation_quota
+from comptoir.tickets.models import Ticket
 
 
 class QuotaExceeded(ValidationError):
@@ -53,7 +54,6 @@ def usage(organisation_id: int, *, at: datetime) -> Usage:
     contract = organisation_quota(organisation_id)
     if contract is None:
         return Usage(used=0, allowance=None)
-    from comptoir.tickets.models import Ticket
 
     used = Ticket.objects.filter(
         organisation_id=organisation_id,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.admission import services as admission
 from comptoir.admission.models import HeldRequest
+from comptoir.catalog.models import Product
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError
@@ -358,7 +359,6 @@ def _refuse(inbound, mail, mailbox, at) -> Outcome:  # type: ignore[no-untyped-d
 def _active_products():  # type: ignore[no-untyped-def]
     """Products with the names people use for them (procedure 001: the subject names the
     program concerned)."""
-    from comptoir.catalog.models import Product
 
     return [
         (p, [p.name, *(a.strip() for a in p.aliases.split(",") if a.strip())])

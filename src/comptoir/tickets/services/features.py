@@ -36,7 +36,7 @@ def forward_to_product(ticket: Ticket, *, by: User, note: str = "", at: datetime
         check_can_forward(ticket)
         product = ticket.product
         assert product is not None  # check_can_forward
-        owner = product.owner if product.owner_id and product.owner.is_active else None
+        owner = product.owner if product.owner is not None and product.owner.is_active else None
         team = product.owner_group
         fields = ["forwarded_at", "updated_at"]
         old_group, old_assignee = ticket.group, ticket.assignee

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comptoir.accounts import eligibility
+from comptoir.accounts import services as accounts
 from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
@@ -181,7 +182,6 @@ def log_phone_call(
     the spot when new), dated when the call came in so the service levels count from it; the
     caller gets the usual acknowledgement with the number, and the agent's notes stay
     internal. All or nothing."""
-    from comptoir.accounts import services as accounts
     from comptoir.tickets.services.conversation import add_note
 
     at = at or clock_now()

@@ -34,21 +34,23 @@ def requalify(
     *,
     by: User,
     reason: str,
-    type: str = _UNSET,
-    severity: str = _UNSET,
-    priority: str = _UNSET,
+    type: str | None = None,
+    severity: str | None = None,
+    priority: str | None = None,
     product: Product | None = _UNSET,
     component: Component | None = _UNSET,
     at: datetime | None = None,
 ) -> Ticket:
     """Change what the ticket is (agents only, reason required: procedure 003's
-    requalification). One event records every field's old and new value."""
+    requalification). One event records every field's old and new value. A type, severity
+    or priority left at None is unchanged; so is a product or component not given (None
+    there means "none")."""
     at = at or clock_now()
     reason = require_reason(reason)
     check_can_work(by, ticket)
     wanted = {"type": type, "severity": severity, "priority": priority}
     for field, value in wanted.items():
-        if value is not _UNSET and value not in _CHOICES[field].values:
+        if value is not None and value not in _CHOICES[field].values:
             raise ValidationError(_("Unknown value for %(field)s.") % {"field": field})
     with transaction.atomic():
         ticket = lock(ticket)
@@ -58,7 +60,7 @@ def requalify(
         policy_before = sla.policy_name(sla.plan_for(ticket, history, at=at))
         changes: dict[str, list[object]] = {}
         for field, value in wanted.items():
-            if value is not _UNSET and getattr(ticket, field) != value:
+            if value is not None and getattr(ticket, field) != value:
                 changes[field] = [getattr(ticket, field), value]
                 setattr(ticket, field, value)
         new_product = ticket.product if product is _UNSET else product
@@ -73,11 +75,12 @@ def requalify(
             new_component = None
         if new_component is not None and (new_product is None or new_component.product_id != new_product.pk):
             raise ValidationError(_("This component does not belong to the chosen product."))
-        for field, value in (("product", new_product), ("component", new_component)):
-            old_value = getattr(ticket, field)
-            if (old_value.pk if old_value else None) != (value.pk if value else None):
-                changes[field] = [old_value, value]
-                setattr(ticket, field, value)
+        if (ticket.product_id or None) != (new_product.pk if new_product else None):
+            changes["product"] = [ticket.product, new_product]
+            ticket.product = new_product
+        if (ticket.component_id or None) != (new_component.pk if new_component else None):
+            changes["component"] = [ticket.component, new_component]
+            ticket.component = new_component
         if not changes:
             return ticket
         # Procedure 003: a requalified ticket is measured against the policy it now matches,

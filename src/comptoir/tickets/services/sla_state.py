@@ -13,6 +13,8 @@ from django.db.models import Min, OuterRef, Subquery
 
 from comptoir.accounts.models import User
 from comptoir.core import outbox
+from comptoir.sla import services as sla
+from comptoir.sla.models import SLAClock
 from comptoir.tickets import events, history, notifications
 from comptoir.tickets.events import as_change
 from comptoir.tickets.models import Ticket, TicketEvent
@@ -28,7 +30,6 @@ def rederive_due(ticket_ids: Sequence[int], *, at: datetime) -> list[int]:
     recorded meanwhile wins over the breach). Tickets another transaction holds are skipped
     (SKIP LOCKED: that change re-derives them itself; the next scan sees what it left).
     Returns the tickets re-derived. Locks tickets in primary-key order."""
-    from comptoir.sla import services as sla
 
     tickets = list(
         Ticket.objects.select_for_update(of=("self",), skip_locked=True)
@@ -50,7 +51,6 @@ def rederive_due(ticket_ids: Sequence[int], *, at: datetime) -> list[int]:
 
 def refresh_summaries(ticket_ids: Sequence[int]) -> None:
     """Recompute ``sla_due_at`` / ``sla_breached`` of these tickets from their clocks."""
-    from comptoir.sla.models import SLAClock
 
     running = (
         SLAClock.objects.filter(ticket=OuterRef("pk"), state=SLAClock.State.RUNNING)

@@ -121,3 +121,11 @@ def invalid_fields(html: str | bytes) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.invalid
+
+
+def followed_number(text: str) -> int | None:
+    """The request that the follow link in a mail's text opens (None: no such link)."""
+    from comptoir.accounts import follow_links
+
+    found = re.search(r"/portal/follow/([^/\s]+)/", text)
+    return follow_links.check(found.group(1)).number if found else None

@@ -46,6 +46,7 @@ def cmd_demo(_: argparse.Namespace) -> int:
 
 def cmd_run(ns: argparse.Namespace) -> int:
     _manage(["migrate", "--no-input", "-v", "0"])
+    _manage(["createcachetable"])  # the sign-in throttling counters, shared by every process
     if os.environ.get("COMPTOIR_ENV") == "production":
         # Production serves the static files from the collected, hashed copies (WhiteNoise's
         # manifest); without them every page fails. Collecting is idempotent and quick.
@@ -110,6 +111,7 @@ def cmd_worker(_: argparse.Namespace) -> int:
 
 def cmd_migrate(_: argparse.Namespace) -> int:
     _manage(["migrate", "--no-input"])
+    _manage(["createcachetable"])
     return 0
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # the API docs page then serves its own Swagger files (no CDN)
     "huey.contrib.djhuey",
+    "allauth",
+    "allauth.account",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "comptoir.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,9 +153,39 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Signing in: django-allauth (comptoir.accounts.signin). With the login or the e-mail
+# address; no self-service sign-up; a wrong password throttled per account and per client
+# address (the 6th in a minute for one account is refused).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "comptoir.accounts.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("COMPTOIR_LOGIN_LIMITS", "20/m/ip,5/m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Where the throttling counters live: shared by every web process (a table in the
+# database; ``COMPTOIR_CACHE_URL=redis://…`` for Redis).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["COMPTOIR_CACHE_URL"],
+        }
+        if os.environ.get("COMPTOIR_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "comptoir_cache"}
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

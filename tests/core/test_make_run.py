@@ -113,7 +113,7 @@ def log_in(base: str, username: str, password: str) -> tuple[urllib.request.Open
     assert token, page
     assert any(cookie.name == "csrftoken" for cookie in jar)
     form = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password, "next": ""}
+        {"csrfmiddlewaretoken": token.group(1), "login": username, "password": password}
     ).encode()
     request = urllib.request.Request(f"{base}/accounts/login/", data=form, method="POST")  # noqa: S310 - http://127.0.0.1
     with opener.open(request, timeout=10) as response:

@@ -175,7 +175,7 @@ def log_in() -> Callable[[Page, User], None]:
 
     def sign_in(page: Page, user: User) -> None:
         page.goto("/accounts/login/")
-        page.fill("#id_username", user.username)
+        page.fill("#id_login", user.username)
         page.fill("#id_password", PASSWORD)
         page.locator("main form button[type=submit]").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -126,7 +126,7 @@ def test_production_pages_load_with_their_static_files_and_security_headers(
     try:
         if who is not None:
             page.goto("/accounts/login/")
-            page.fill("#id_username", who)
+            page.fill("#id_login", who)
             page.fill("#id_password", DEMO_PASSWORD)
             page.locator("main form button[type=submit]").click()
             page.wait_for_url(lambda url: "/accounts/login/" not in url)

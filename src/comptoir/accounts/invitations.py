@@ -38,7 +38,7 @@ def invitation(user: User, *, by: User, at: datetime) -> OutboxMessage:
             "by": by,
             "organisation": user.organisation,
             "url": set_password_url(user),
-            "login_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("login"),
+            "login_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_login"),
             "days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
         }
         subject = render_to_string("accounts/mail/invitation_subject.txt", ctx).strip()

@@ -146,6 +146,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "portal/accounts_set_password.html"
     form_class = ChoosePasswordForm
     post_reset_login = True
+    post_reset_login_backend = "allauth.account.auth_backends.AuthenticationBackend"
     success_url = reverse_lazy("portal:list")
 
     def get_user(self, uidb64: str) -> User | None:

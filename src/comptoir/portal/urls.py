@@ -1,7 +1,7 @@
 from django.urls import path
 
 from comptoir.api import token_views
-from comptoir.portal import account_views, files, survey_views, views
+from comptoir.portal import account_views, files, follow_views, survey_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("files/<int:pk>/<str:filename>", files.attachment, name="attachment"),
     path("tickets/<int:number>/survey/", survey_views.answer_on_ticket, name="survey_answer"),
     path("survey/<str:token>/", survey_views.survey, name="survey"),
+    path("follow/<str:token>/", follow_views.follow, name="follow"),
+    path("follow/<str:token>/new/", follow_views.fresh_link, name="follow_fresh"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("accounts/", account_views.account_list, name="accounts"),

@@ -24,7 +24,7 @@ from comptoir.core.models import OutboxMessage
 from comptoir.mail import wording
 from comptoir.sla.display import clock_views
 from comptoir.tickets import history, lifecycle
-from comptoir.tickets.links import desk_url, message_id, ticket_url
+from comptoir.tickets.links import desk_url, follow_url, message_id
 from comptoir.tickets.models import Message, Ticket
 from comptoir.tickets.vocabulary import Priority, Severity
 
@@ -47,7 +47,13 @@ def _mail(
         return None
     language = _language(to, ticket)
     with translation.override(language):
-        ctx = {"ticket": ticket, "recipient": to, "url": ticket_url(ticket), **(context or {})}
+        ctx = {
+            "ticket": ticket,
+            "recipient": to,
+            "url": follow_url(ticket, to),
+            "without_password": not to.has_usable_password(),
+            **(context or {}),
+        }
         custom = wording.render(template, language, ctx)
         if custom is not None:
             subject, body = custom
@@ -80,6 +86,7 @@ def _mail(
 
 AUTO_REPLIES = {
     "acknowledgement",
+    "fresh_link",
     "details_needed",
     "refused",
     "closed_follow_up",
@@ -318,3 +325,9 @@ def resolved_for_past_workers(
         at=at,
         context={"desk_url": desk_url(ticket), "by": by, "message": message, "reason": reason},
     )
+
+
+def fresh_link(ticket: Ticket, *, to: User, at: datetime) -> OutboxMessage | None:
+    """A new link to follow the request, asked for from an expired or used one: sent to the
+    person the old link was made for, at their own address."""
+    return _mail("fresh_link", to=to, ticket=ticket, at=at)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "comptoir.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +172,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Each person's sessions are listed in their menu ("Sessions"), where they sign out the
+# others. Activity is not tracked: no write on every page.
+USERSESSIONS_TRACK_ACTIVITY = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("COMPTOIR_LOGIN_LIMITS", "20/m/ip,5/m/key"),
     "reset_password": "20/m/ip,5/m/key",

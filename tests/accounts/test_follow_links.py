@@ -134,3 +134,16 @@ def test_every_mail_to_the_requester_carries_a_link_and_the_team_gets_its_desk(d
     to_pierre = [r.message for r in smtp.received if desk.requester.email in r.rcpt_tos]
     assert len(to_pierre) == 2  # the acknowledgement and the answer
     assert all(LINK.search(text_of(m)) for m in to_pierre)
+
+
+def test_the_organisation_admin_sees_who_came_in_by_a_mail_link_and_can_invite_them(desk, client):
+    desk.requester.set_unusable_password()  # an account made by a first mail
+    desk.requester.save(update_fields=["password"])
+    ticket = desk.open()
+    token = follow_links.make(desk.requester, ticket.number)
+    client.post(f"/portal/follow/{token}/")
+    client.force_login(desk.site_owner)
+    page = client.get("/portal/accounts/")
+    states = [e.text for e in by_testid(page.content, "account-state")]
+    assert any("pas encore de mot de passe" in s for s in states)
+    assert "Renvoyer l'invitation" in page.content.decode()

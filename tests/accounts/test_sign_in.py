@@ -112,3 +112,17 @@ def test_an_unknown_address_gets_the_same_answer_and_no_link(desk, client, smtp_
     outbox.deliver_due()
     to_unknown = [r.message for r in smtp_mail.received if "personne@inconnu.example" in r.rcpt_tos]
     assert all("/accounts/password/reset/key/" not in m.get_content() for m in to_unknown)
+
+
+def test_sessions_are_listed_and_signed_out_everywhere_else(desk, client, db):
+    from django.test import Client
+
+    phone = Client(HTTP_USER_AGENT="Téléphone de Pierre")
+    assert sign_in(phone, "pierremartin").status_code == 302
+    assert sign_in(client, "pierremartin").status_code == 302
+    page = client.get("/accounts/sessions/")
+    assert len(by_testid(page.content, "session")) == 2
+    client.post("/accounts/sessions/")
+    assert len(by_testid(client.get("/accounts/sessions/").content, "session")) == 1
+    assert phone.get("/portal/")["Location"].startswith("/accounts/login/")
+    assert client.get("/portal/").status_code == 200

@@ -165,24 +165,23 @@ class Story:
     def first_response(self) -> datetime | None:
         return self.team_replies[0] if self.team_replies else None
 
-    @property
-    def resolutions(self) -> tuple[datetime, ...]:
-        """Each time the ticket became done (resolved, or closed) from an active status."""
+    def _crossings(self, *, into_done: bool) -> tuple[datetime, ...]:
+        """Each instant the ticket crossed into done (``into_done``) or back out of it."""
         found, before = [], NEW
         for at, status in self.statuses:
-            if status in DONE and before not in DONE:
+            if (status in DONE) is into_done and (before in DONE) is not into_done:
                 found.append(at)
             before = status
         return tuple(found)
 
     @property
+    def resolutions(self) -> tuple[datetime, ...]:
+        """Each time the ticket became done (resolved, or closed) from an active status."""
+        return self._crossings(into_done=True)
+
+    @property
     def reopenings(self) -> tuple[datetime, ...]:
-        found, before = [], NEW
-        for at, status in self.statuses:
-            if status not in DONE and before in DONE:
-                found.append(at)
-            before = status
-        return tuple(found)
+        return self._crossings(into_done=False)
 
     @property
     def resolved_at(self) -> datetime | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from comptoir.accounts import addresses
 from comptoir.accounts.models import Organisation, Tier, User
 from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Component, EscalationPath, Group, Product
@@ -87,6 +88,7 @@ def _user(username: str, first: str, last: str, role: str, **extra: object) -> U
     if created:
         user.password = _password_hash()
         user.save(update_fields=["password"])
+        addresses.confirmed(user)  # demo accounts are ready to use
     return user
 
 
@@ -104,7 +106,9 @@ def load() -> list[Login]:
     aurizi = Organisation.objects.get_or_create(name="Groupe Aurizi", defaults={"calendar": editor_cal})[0]
     bosa = Organisation.objects.get_or_create(name="SPF BOSA", defaults={"calendar": bosa_cal})[0]
     client = Organisation.objects.get_or_create(
-        name="Mairie de Villeneuve", defaults={"calendar": editor_cal}
+        # Procedure 003: addresses are confirmed before the first password sign-in.
+        name="Mairie de Villeneuve",
+        defaults={"calendar": editor_cal, "verify_email": True},
     )[0]
 
     l1 = Group.objects.get_or_create(

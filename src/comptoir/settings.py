@@ -169,7 +169,14 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "comptoir.accounts.signin.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Verification is per organisation (Organisation.verify_email, comptoir.accounts.addresses):
+# "none" here, "mandatory" for that organisation's requesters through the login form.
 ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_FORMS = {
+    "login": "comptoir.accounts.signin.LoginForm",
+    "reset_password_from_key": "comptoir.accounts.signin.ResetPasswordKeyForm",
+}
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # Each person's sessions are listed in their menu ("Sessions"), where they sign out the

@@ -41,7 +41,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "language", "calendar", "email_domains", "is_active"]}),
         (_("Contract"), {"fields": ["monthly_ticket_quota", "quota_policy"]}),
         (_("Who may open tickets"), {"fields": ["eligible_roles", "support_contact"]}),
-        (_("Accounts"), {"fields": ["login_rule"]}),
+        (_("Accounts"), {"fields": ["login_rule", "verify_email"]}),
     )
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]

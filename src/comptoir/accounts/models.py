@@ -67,6 +67,14 @@ class Organisation(models.Model):
     login_rule = models.CharField(
         _("login naming rule"), max_length=12, choices=LoginRule, default=LoginRule.FIRSTLAST
     )
+    verify_email = models.BooleanField(
+        _("verify the e-mail address before the first password sign-in"),
+        default=False,
+        help_text=_(
+            "Its requesters confirm their address from a mail before they first sign in with a "
+            "password (procedure 003). Following a request from a mail's link counts as confirmed."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -21,7 +21,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from comptoir.accounts import services
+from comptoir.accounts import addresses, services
 from comptoir.accounts.models import User
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.portal.account_forms import ChoosePasswordForm, NewAccountForm
@@ -156,5 +156,6 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: ChoosePasswordForm) -> HttpResponse:
         response = super().form_valid(form)
+        addresses.confirmed(form.user)  # the invitation came to their address
         messages.success(self.request, _("Your password is set. Welcome!"))
         return response

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from comptoir.accounts import follow_links
+from comptoir.accounts import addresses, follow_links
 from comptoir.tickets import services
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -31,6 +31,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("portal:ticket", number=found.number)
     if request.method == "POST":
         login(request, found.user, backend=BACKEND)
+        addresses.confirmed(found.user)  # the link came to their address
         if not found.user.has_usable_password():
             messages.info(request, _("Welcome! You can choose a password below to sign in later."))
         return redirect("portal:ticket", number=found.number)

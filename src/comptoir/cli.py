@@ -125,8 +125,20 @@ def _read_inputs(paths: Sequence[str]) -> list[tuple[str, bytes]]:
 
 
 def cmd_mail_ingest(ns: argparse.Namespace) -> int:
-    """Store and process mails from files or standard input (MTA pipes, replays)."""
+    """Store and process mails from files or standard input (MTA pipes, replays). Every
+    temporary failure — the database down or busy, before or while storing — exits 75, so
+    that the MTA keeps the mail and tries again later."""
     _django()
+    from django.db import DatabaseError
+
+    try:
+        return _ingest(ns)
+    except DatabaseError as exc:
+        print(f"comptoir: the database is unavailable, try again later: {exc}".strip(), file=sys.stderr)
+        return EX_TEMPFAIL
+
+
+def _ingest(ns: argparse.Namespace) -> int:
     from comptoir.mail.inbound.pipeline import TemporaryFailure, receive
     from comptoir.mail.models import InboundMail, Mailbox
 

@@ -110,9 +110,17 @@ class InboundMail(models.Model):
         related_name="mails",
     )
     key = models.CharField(
-        _("identity"), max_length=255, unique=True, help_text=_("Message-ID, else a digest.")
+        _("identity"),
+        max_length=255,
+        unique=True,
+        help_text=_("The mailbox and a digest of the mail's own bytes (comptoir.mail.inbound.identity)."),
     )
     header_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    message_id_reused = models.BooleanField(
+        _("Message-ID seen before"),
+        default=False,
+        help_text=_("A different mail with the same Message-ID was received earlier: both are kept."),
+    )
     sender = models.CharField(_("sender"), max_length=255, blank=True)
     sender_address = models.CharField(_("sender address"), max_length=255, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, blank=True)
@@ -148,6 +156,8 @@ class InboundMail(models.Model):
         indexes = [
             # Rate limit of automatic answers: what one sender got in the last hour.
             models.Index(fields=["sender_address", "received_at"], name="inbound_sender_idx"),
+            # A reused Message-ID: what this mailbox received under it before.
+            models.Index(fields=["header_message_id"], name="inbound_message_id_idx"),
             models.Index(
                 fields=["-received_at"],
                 name="inbound_quarantine_idx",

@@ -30,10 +30,23 @@ def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the accents right."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if _french_decimals() else ",")
-    writer.writerow(header(table))
+    writer.writerow([cell(title) for title in header(table)])
     for line in lines(table):
-        writer.writerow(["" if v is None else _number(v) for v in line])
+        writer.writerow(
+            ["" if v is None else _number(v) if isinstance(v, int | float) else cell(v) for v in line]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# OWASP's rule against formula injection: a text that a spreadsheet would read as a formula
+# (a requester named "=HYPERLINK(…)") is kept as text, behind an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A text cell of a CSV file, never read as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def to_xlsx(table: Table) -> bytes:

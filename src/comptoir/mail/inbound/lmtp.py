@@ -1,6 +1,9 @@
 """An LMTP receiver (aiosmtpd) for an MTA to deliver to: each recipient is one of our
-mailboxes; the mail is stored and processed before the MTA is told it was accepted, and a
-temporary failure answers 451 so that the MTA tries again later (nothing lost)."""
+mailboxes, and each is one reception. The mail is stored before the MTA is told it was
+accepted (250), then processed by a worker (a task; a sweep takes up whatever a stopped
+worker left): deliveries are stored concurrently, so a mail that is slow to handle never
+holds the next ones. A temporary failure answers 451 so that the MTA tries again later
+(nothing lost)."""
 
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ class Handler:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
-        deliver = sync_to_async(_deliver, thread_sensitive=True)
+        # Each delivery in a thread of its own (not the one shared thread): one session
+        # waiting on the database never holds the others.
+        deliver = sync_to_async(_deliver, thread_sensitive=False)
         replies = [await deliver(raw, rcpt) for rcpt in envelope.rcpt_tos]
         # LMTP answers once per recipient.
         return "\r\n".join(replies)
@@ -60,18 +65,33 @@ def _rcpt_answer(address: str) -> str:
 
 
 def _deliver(raw: bytes, rcpt: str) -> str:
-    from django.db import DatabaseError, close_old_connections
+    from django.db import connections
 
-    from comptoir.mail.inbound.pipeline import TemporaryFailure, receive
+    # Deliveries run in a pool of threads: none keeps a connection open between two.
+    try:
+        return _store_and_hand_over(raw, rcpt)
+    finally:
+        connections.close_all()
+
+
+def _store_and_hand_over(raw: bytes, rcpt: str) -> str:
+    from django.db import DatabaseError
+
+    from comptoir.mail import tasks
+    from comptoir.mail.inbound.pipeline import TemporaryFailure, store
     from comptoir.mail.models import InboundMail, Mailbox
 
-    close_old_connections()
     try:
         mailbox = Mailbox.objects.get(address__iexact=rcpt)
-        receive(raw, source=InboundMail.Source.LMTP, mailbox=mailbox)
+        stored = store(raw, source=InboundMail.Source.LMTP, mailbox=mailbox)
     except (TemporaryFailure, DatabaseError) as exc:
         log.warning("LMTP delivery deferred", extra={"rcpt": rcpt, "error": str(exc)})
         return TRY_LATER
+    if isinstance(stored, InboundMail):
+        try:
+            tasks.process_inbound(stored.pk)
+        except Exception:  # stored: the sweep processes it if the queue cannot be reached
+            log.exception("LMTP processing deferred", extra={"inbound_id": stored.pk})
     return "250 2.0.0 delivered"
 
 

@@ -1,7 +1,9 @@
 """The one pipeline every inbound mail goes through, whichever door it came in by.
 
-1. ``receive`` stores the raw bytes first (own transaction), keyed by Message-ID (else a
-   digest): a re-delivered mail is recognised and makes nothing twice.
+1. ``receive`` stores the raw bytes first (own transaction), keyed per mailbox by a digest
+   of the mail's own bytes (``identity``): a re-delivered mail is recognised and makes
+   nothing twice; a different mail reusing a Message-ID is kept and handled (flagged); a
+   delivery to two of our mailboxes is two receptions.
 2. ``process`` parses it, drops loops and noise (auto-replies, bounces, our own mail), finds
    the ticket it answers (reference in the subject, else our Message-IDs; only within the
    mailbox's tickets) and calls the ticket services: a reply on that ticket, or a new
@@ -13,7 +15,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +33,7 @@ from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError
 from comptoir.mail import notices
-from comptoir.mail.inbound import senders, threading, urgency
+from comptoir.mail.inbound import identity, senders, threading, urgency
 from comptoir.mail.models import InboundMail, Mailbox
 from comptoir.mail.parsing import ParsedMail, ParseError, parse
 from comptoir.mail.parsing.subject import clean_subject, match_product
@@ -73,13 +75,12 @@ def _header(headers, name: str) -> str:  # type: ignore[no-untyped-def]
     return str(headers.get(name, "") or "").replace("\x00", "")
 
 
-def _key(raw: bytes) -> tuple[str, str, str, str]:
+def _summary(raw: bytes) -> tuple[str, str, str]:
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
     mid = _header(headers, "Message-ID").strip().strip("<>")[:240]
     sender = _header(headers, "From")[:255]
     subject = _header(headers, "Subject")[:255]
-    key = f"mid:{mid}" if mid else "sha256:" + hashlib.sha256(raw).hexdigest()
-    return key, mid, sender, subject
+    return mid, sender, subject
 
 
 def receive(
@@ -87,13 +88,27 @@ def receive(
 ) -> Outcome:
     """Store, then process, one mail. Raises TemporaryFailure when it cannot be stored."""
     at = at or clock_now()
-    key, mid, sender, subject = _key(raw)
+    stored = store(raw, source=source, mailbox=mailbox, at=at)
+    return stored if isinstance(stored, Outcome) else process(stored, at=at)
+
+
+def store(
+    raw: bytes, *, source: str, mailbox: Mailbox | None = None, at: datetime | None = None
+) -> InboundMail | Outcome:
+    """Keep one mail (its own transaction), to be processed next: the stored mail, or the
+    "duplicate" outcome when it was received before. Raises TemporaryFailure when it cannot
+    be stored."""
+    at = at or clock_now()
+    mid, sender, subject = _summary(raw)
+    key = identity.key(raw, mailbox.pk if mailbox else None)
     try:
         with transaction.atomic():
+            reused = bool(mid) and InboundMail.objects.filter(mailbox=mailbox, header_message_id=mid).exists()
             inbound = InboundMail.objects.create(
                 mailbox=mailbox,
                 key=key,
                 header_message_id=mid,
+                message_id_reused=reused,
                 sender=sender,
                 subject=subject,
                 raw=raw,
@@ -109,7 +124,34 @@ def receive(
         return Outcome(existing.pk if existing else None, "duplicate", number, _("Already received."))
     except (OperationalError, DatabaseError) as exc:
         raise TemporaryFailure(str(exc)) from exc
+    return inbound
+
+
+def process_stored(pk: int, *, at: datetime | None = None) -> Outcome | None:
+    """Process a stored mail that no one processed yet (a task of the LMTP receiver, or the
+    sweep below). Claimed first, so that two workers never handle it twice."""
+    inbound = InboundMail.objects.filter(pk=pk, state=InboundMail.State.RECEIVED).first()
+    if inbound is None:
+        return None
+    unclaimed = InboundMail.objects.filter(pk=pk, attempts=inbound.attempts)
+    claimed = unclaimed.update(attempts=inbound.attempts + 1)
+    if not claimed:
+        return None  # another worker has it
     return process(inbound, at=at)
+
+
+def process_waiting(*, older_than: timedelta, at: datetime | None = None, limit: int = 100) -> int:
+    """Process the mails stored but still unprocessed after ``older_than`` (a receiver or
+    a worker stopped between the two): nothing stays unread. Returns how many."""
+    at = at or clock_now()
+    waiting = InboundMail.objects.filter(
+        state=InboundMail.State.RECEIVED, received_at__lte=at - older_than
+    ).values_list("pk", flat=True)[:limit]
+    done = 0
+    for pk in list(waiting):
+        with contextlib.suppress(TemporaryFailure):
+            done += process_stored(pk, at=at) is not None
+    return done
 
 
 def process(inbound: InboundMail, *, at: datetime | None = None) -> Outcome:

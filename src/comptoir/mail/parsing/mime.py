@@ -16,6 +16,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 
+from comptoir.mail.parsing import html_limits
 from comptoir.mail.parsing.attachments import build_attachments
 from comptoir.mail.parsing.charsets import decode_bytes
 from comptoir.mail.parsing.classify import classify
@@ -127,6 +128,14 @@ def parse(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedMail:
         else "".join(found.plain)
     )
     html_raw = "\n".join(found.html)
+    if html_raw and html_limits.too_complex(html_raw):
+        found.defects.append(
+            f"HTML larger than {html_limits.MAX_BYTES} bytes or nested deeper than "
+            f"{html_limits.MAX_DEPTH} levels: read as text"
+        )
+        if not plain.strip():
+            plain = html_limits.as_text(html_raw)
+        html_raw = ""
     from_name, from_address = _sender(raw_headers, found)
     reply, visible_html, html_text = _reply(plain, html_raw, from_name)
     text = plain if plain.strip() or not html_raw else html_text

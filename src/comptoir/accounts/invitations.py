@@ -20,7 +20,7 @@ from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
 
 if TYPE_CHECKING:
-    from comptoir.accounts.models import User
+    from comptoir.accounts.models import Organisation, User
 
 
 def set_password_url(user: User) -> str:
@@ -43,6 +43,29 @@ def invitation(user: User, *, by: User, at: datetime) -> OutboxMessage:
         }
         subject = render_to_string("accounts/mail/invitation_subject.txt", ctx).strip()
         body = render_to_string("accounts/mail/invitation_body.txt", ctx)
+    payload = {
+        "to": [user.email],
+        "subject": subject,
+        "body": body,
+        "headers": {"Auto-Submitted": "auto-generated"},
+    }
+    return outbox.build("mail", payload, at=at)
+
+
+def already_registered(user: User, *, by: User, organisation: Organisation, at: datetime) -> OutboxMessage:
+    """To the owner of an address an organisation admin tried to invite, when the account
+    exists elsewhere: nothing was created, and how to get in with the account they have."""
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        ctx = {
+            "user": user,
+            "by": by,
+            "organisation": organisation,
+            "login_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_login"),
+            "reset_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_reset_password"),
+        }
+        subject = render_to_string("accounts/mail/already_registered_subject.txt", ctx).strip()
+        body = render_to_string("accounts/mail/already_registered_body.txt", ctx)
     payload = {
         "to": [user.email],
         "subject": subject,

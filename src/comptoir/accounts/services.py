@@ -78,15 +78,17 @@ def check_personal_address(email: str) -> str:
             )
             % {"email": email}
         )
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            _(
-                "An account already exists for %(email)s. Each person has one personal account: "
-                "reactivate it or change its role instead of creating another one."
-            )
-            % {"email": email}
-        )
     return email
+
+
+def _already_exists(email: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "An account already exists for %(email)s. Each person has one personal account: "
+            "reactivate it or change its role instead of creating another one."
+        )
+        % {"email": email}
+    )
 
 
 def propose_login(first_name: str, last_name: str, organisation: Organisation) -> str:
@@ -120,6 +122,21 @@ def invite_user(
     email = check_personal_address(email)
     check_org_role(org_role)
     at = at or clock_now()
+    existing = User.objects.filter(email__iexact=email).select_related("organisation").first()
+    if existing is not None:
+        if by.role == User.Role.ADMIN or (
+            existing.organisation_id == organisation.pk and not existing.is_staff_member
+        ):
+            raise _already_exists(email)  # within what this admin manages: say so
+        # Elsewhere (another organisation, the support team): the same answer as for a new
+        # account, so that the form tells nobody who has an account; the address's owner
+        # is told, and nothing is created.
+        outbox.enqueue([invitations.already_registered(existing, by=by, organisation=organisation, at=at)])
+        return User(
+            username=propose_login(first_name, last_name, organisation),
+            email=email,
+            organisation=organisation,
+        )
     for _attempt in range(3):
         user = User(
             username=propose_login(first_name, last_name, organisation),
@@ -225,6 +242,8 @@ def register_caller(
     if not by.is_staff_member:
         raise PermissionDenied(_("Only the support team can do this."))
     email = check_personal_address(email) if email.strip() else ""
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise _already_exists(email)  # the team sees every account
     return create_requester(
         first_name=first_name,
         last_name=last_name,

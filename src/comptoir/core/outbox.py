@@ -9,11 +9,12 @@ outcome. A periodic sweep calls it too, so a lost kick only delays delivery.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from comptoir.core.clock import now as clock_now
 from comptoir.core.models import OutboxMessage
@@ -28,7 +29,15 @@ log = logging.getLogger(__name__)
 # 16 attempts with the backoff below span about 38 hours: an SMTP outage of a day loses
 # nothing (12 attempts gave up after 14.5 hours).
 MAX_ATTEMPTS = 16
-LEASE = timedelta(minutes=5)
+# A claimed row is left to its consumer this long: more than one delivery can take (SMTP
+# gives up after 30 s of silence, webhooks after 10 s). Delivery is at least once: a
+# consumer stopped between the remote's acceptance and the row's "sent" (killed, or the
+# database gone) leaves the row to be sent again when the lease ends — a duplicate, with
+# the same Message-ID, at most this long after the first.
+LEASE = timedelta(seconds=90)
+# After a delivery, recording its outcome is retried this many times (a database restart
+# takes a few seconds), so that such duplicates stay rare.
+RECORD_RETRIES = (0.5, 1.0, 2.0, 4.0)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -103,7 +112,24 @@ def _deliver_one(row: OutboxMessage, at: datetime) -> int:
             log.info("outbox delivery postponed", extra={"outbox_id": row.pk, "error": str(exc)})
     else:
         row.state, row.sent_at, row.last_error = OutboxMessage.State.SENT, clock_now(), ""
-        row.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        _record(row, ["state", "attempts", "sent_at", "last_error"])
         return 1
-    row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+    _record(row, ["state", "attempts", "next_attempt_at", "last_error"])
     return 0
+
+
+def _record(row: OutboxMessage, fields: list[str]) -> None:
+    """Save the outcome of a delivery; outside a transaction, a lost connection is
+    replaced and the save tried again for a few seconds before giving up."""
+    waits = iter(() if connection.in_atomic_block else RECORD_RETRIES)
+    while True:
+        try:
+            row.save(update_fields=fields)
+            return
+        except (OperationalError, InterfaceError):
+            wait = next(waits, None)
+            if wait is None:
+                raise
+            log.warning("outbox outcome not recorded yet; retrying", extra={"outbox_id": row.pk})
+            connection.close()
+            time.sleep(wait)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "comptoir.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,6 +248,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <support@com
 
 COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")
 COMPTOIR_MAX_ATTACHMENT_BYTES = int(os.environ.get("COMPTOIR_MAX_ATTACHMENT_BYTES", 10 * 2**20))
+# The files of one message together, and of one ticket over its life; the text of a message
+# (the same through every door: a longer mail is shortened, its original kept).
+COMPTOIR_MAX_UPLOAD_BYTES = int(os.environ.get("COMPTOIR_MAX_UPLOAD_BYTES", 25 * 2**20))
+COMPTOIR_MAX_TICKET_FILES_BYTES = int(os.environ.get("COMPTOIR_MAX_TICKET_FILES_BYTES", 200 * 2**20))
+COMPTOIR_MAX_MESSAGE_CHARS = int(os.environ.get("COMPTOIR_MAX_MESSAGE_CHARS", 100_000))
+# A request body beyond this is refused (413) before it is read; at most this many files.
+COMPTOIR_MAX_REQUEST_BYTES = COMPTOIR_MAX_UPLOAD_BYTES + 2**20
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 COMPTOIR_FIRST_TICKET_NUMBER = 100001
 # Campaigns (outage notices, newsletters): at most this many mails a minute (0: no limit),
 # sent in batches of at most COMPTOIR_CAMPAIGN_BATCH.

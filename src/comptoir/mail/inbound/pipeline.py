@@ -38,7 +38,7 @@ from comptoir.mail.models import InboundMail, Mailbox
 from comptoir.mail.parsing import ParsedMail, ParseError, parse
 from comptoir.mail.parsing.subject import clean_subject, match_product
 from comptoir.tickets import lifecycle, services
-from comptoir.tickets.attachments import IncomingFile
+from comptoir.tickets.attachments import IncomingFile, within_limits
 from comptoir.tickets.models import Ticket
 from comptoir.tickets.new_request import NewRequest
 from comptoir.tickets.permissions import can_view
@@ -198,9 +198,26 @@ def _domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "comptoir.localhost"
 
 
-def _tell_about_large_files(mail: ParsedMail, inbound: InboundMail, outcome: Outcome, at: datetime) -> None:
-    names = [a.filename for a in mail.attachments if a.too_large]
+def _shortened(body: str) -> str:
+    """A mail's text within the limit every door has; the original mail keeps it all."""
+    limit = settings.COMPTOIR_MAX_MESSAGE_CHARS
+    if len(body) <= limit:
+        return body
+    note = _("[Message shortened: the full text is in the original mail.]")
+    return body[: limit - len(note) - 2].rstrip() + "\n\n" + note
+
+
+def _tell_about_large_files(
+    mail: ParsedMail, inbound: InboundMail, outcome: Outcome, at: datetime, refused: list[str]
+) -> None:
+    names = [a.filename for a in mail.attachments if a.too_large] + refused
     if not names or outcome.status not in {"new_ticket", "follow_up", "reply", "held"}:
+        return
+    # Like every automatic answer: a few an hour to one address, never one per mail.
+    recent = InboundMail.objects.filter(
+        sender_address=mail.from_address, received_at__gte=at - timedelta(hours=1)
+    ).exclude(pk=inbound.pk)
+    if recent.count() >= AUTO_ANSWERS_PER_HOUR:
         return
     reference = f"#{outcome.ticket_number}" if outcome.ticket_number else None
     outbox.enqueue(
@@ -218,13 +235,14 @@ def _tell_about_large_files(mail: ParsedMail, inbound: InboundMail, outcome: Out
 
 
 def _handle(inbound: InboundMail, at: datetime) -> Outcome:
-    outcome, mail = _route(inbound, at)
+    refused: list[str] = []  # files beyond the message's or the ticket's total
+    outcome, mail = _route(inbound, at, refused)
     if mail is not None:
-        _tell_about_large_files(mail, inbound, outcome, at)
+        _tell_about_large_files(mail, inbound, outcome, at, refused)
     return outcome
 
 
-def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | None]:
+def _route(inbound: InboundMail, at: datetime, refused: list[str]) -> tuple[Outcome, ParsedMail | None]:
     mailbox = inbound.mailbox
     mail: ParsedMail | None = None
     try:
@@ -255,7 +273,10 @@ def _route(inbound: InboundMail, at: datetime) -> tuple[Outcome, ParsedMail | No
             return (_refuse(inbound, mail, mailbox, at), mail)
         sender = senders.create_requester(mail.from_address, mail.from_name, mailbox)
     files = [IncomingFile(a.filename, a.content) for a in mail.attachments if not a.too_large]
-    body = _text(mail.visible_text.strip() or mail.text.strip() or _("(no text)"))
+    answered = ticket if ticket is not None and ticket.status != lifecycle.CLOSED else None
+    files, beyond = within_limits(files, answered)
+    refused.extend(f.filename for f in beyond)
+    body = _shortened(_text(mail.visible_text.strip() or mail.text.strip() or _("(no text)")))
     try:
         if ticket is not None and _may_answer(sender, ticket):
             if ticket.status == lifecycle.CLOSED:

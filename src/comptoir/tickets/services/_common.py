@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from comptoir.core import outbox
@@ -109,4 +110,13 @@ def require_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("The message is empty."))
+    limit = settings.COMPTOIR_MAX_MESSAGE_CHARS
+    if len(body) > limit:
+        raise ValidationError(
+            _(
+                "The message is too long (%(size)s characters; the limit is %(limit)s). "
+                "Attach long logs as a file."
+            )
+            % {"size": f"{len(body):,}".replace(",", "\u202f"), "limit": f"{limit:,}".replace(",", "\u202f")}
+        )
     return body

@@ -40,7 +40,7 @@ def reply(
     at = at or clock_now()
     body = require_body(body)
     check_can_reply(by, ticket)
-    check_files(attachments or [])
+    check_files(attachments or [], ticket)
     with transaction.atomic():
         ticket = lock(ticket)
         if ticket.status == lifecycle.CLOSED:

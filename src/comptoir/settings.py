@@ -188,8 +188,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # and recovery codes, for everyone, in the menu ("Double authentification"); an
 # administrator may require it of staff roles (desk, Sign-in security). A TOTP code is
 # refused a second time (remembered in the shared cache below); WebAuthn origins are checked
-# (http is accepted only for localhost).
+# (plain http only for localhost: MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# A passkey saved as such ("Sign in with this key alone") signs in without the password.
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Comptoir"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("COMPTOIR_LOGIN_LIMITS", "20/m/ip,5/m/key"),

@@ -246,3 +246,17 @@ def test_the_sixth_wrong_code_in_a_minute_is_refused_even_when_right(desk):
     )
     assert "_auth_user_id" not in client.session
     assert re.search(r"(?i)trop de tentatives", response.content.decode())
+
+
+def test_the_policy_is_also_changed_in_the_django_admin_through_the_same_service(desk):
+    admin = signed_in(desk.admin)
+    assert admin.get("/admin/accounts/securitypolicy/add/").status_code == 200
+    response = admin.post(
+        "/admin/accounts/securitypolicy/add/", {"mfa_for_supervisors": "on", "mfa_for_admins": "on"}
+    )
+    assert response.status_code == 302
+    assert security.roles_requiring_mfa() == {"supervisor", "admin"}
+    assert SecurityPolicy.objects.get().updated_by == desk.admin
+    # Administrators now required: the admin, without a factor, is led to enrol.
+    assert admin.get("/admin/")["Location"] == "/accounts/2fa/"
+    assert admin.get("/admin/accounts/securitypolicy/add/").status_code == 302

@@ -128,6 +128,7 @@ def test_an_administrator_requires_it_for_agents_and_an_agent_is_led_to_enrol(
     with time_machine.travel(START, tick=False):
         admin = new_context().new_page()
         sign_in_with_password(admin, "admin")
+        admin.get_by_test_id("mfa-link").click()
         admin.get_by_test_id("security-link").click()
         expect(admin.locator("h1")).to_have_text("Sécurité de la connexion")
         admin.get_by_label("Agents").check()

@@ -63,6 +63,9 @@ def confirm_password(page: Page) -> None:
 def enrol_totp(page: Page, artifacts: Path | None = None) -> str:
     """From the two-factor page: the app's key read on the page, the code typed."""
     page.get_by_test_id("activate-totp").click()
+    if artifacts is not None:
+        expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+        shoot(page, artifacts, "confirm-password")
     confirm_password(page)
     expect(page.get_by_test_id("totp-qr")).to_be_visible()
     if artifacts is not None:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.mfa",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "comptoir.accounts.middleware.UserLanguageMiddleware",
+    "comptoir.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -183,6 +185,15 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # Each person's sessions are listed in their menu ("Sessions"), where they sign out the
 # others. Activity is not tracked: no write on every page.
 USERSESSIONS_TRACK_ACTIVITY = False
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP), passkeys (WebAuthn)
+# and recovery codes, for everyone, in the menu ("Double authentification"); an
+# administrator may require it of staff roles (desk, Sign-in security). A TOTP code is
+# refused a second time (remembered in the shared cache below); WebAuthn origins are checked
+# (plain http only for localhost: MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# A passkey saved as such ("Sign in with this key alone") signs in without the password.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Comptoir"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("COMPTOIR_LOGIN_LIMITS", "20/m/ip,5/m/key"),
     "reset_password": "20/m/ip,5/m/key",

@@ -6,5 +6,7 @@ organisation's people may open tickets, procedure 002). Per-ticket rights live i
 ``comptoir.tickets.permissions``. ``logins`` (pure) builds logins by the organisation's
 naming rule. Public services (``services``, procedure 000): ``invite_user`` (account and
 invitation mail to choose a password), ``set_org_role``, ``deactivate_user``,
-``reactivate_user``, ``resend_invitation``.
+``reactivate_user``, ``resend_invitation``. Sign-in security: ``second_factor`` (pure: who
+must enrol a second factor before working), ``security`` (the administrator's policy,
+``set_mfa_requirement``, and ``must_enrol(user)``, read by ``middleware``).
 """

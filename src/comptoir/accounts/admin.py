@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.accounts import contracts, eligibility
-from comptoir.accounts.models import Organisation, User
+from comptoir.accounts import contracts, eligibility, security
+from comptoir.accounts.models import Organisation, SecurityPolicy, User
+from comptoir.core.errors import ComptoirError
 
 
 class OrganisationForm(forms.ModelForm):
@@ -73,3 +76,30 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """The same policy as the desk's "Sign-in security" page, saved through the same
+    service (one row)."""
+
+    fields = ["mfa_for_agents", "mfa_for_supervisors", "mfa_for_admins", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: SecurityPolicy | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SecurityPolicy, form: forms.Form, change: bool) -> None:
+        try:
+            saved = security.set_mfa_requirement(
+                by=request.user,  # type: ignore[arg-type]
+                agents=obj.mfa_for_agents,
+                supervisors=obj.mfa_for_supervisors,
+                admins=obj.mfa_for_admins,
+            )
+        except ComptoirError as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        obj.pk = saved.pk

@@ -154,3 +154,40 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class SecurityPolicy(models.Model):
+    """How staff sign in, set by an administrator (one row, pk 1): which staff roles must
+    have a second factor (an authenticator app or a passkey) before working.
+    ``comptoir.accounts.mfa_policy`` reads it; the desk's security page changes it."""
+
+    SINGLETON_PK = 1
+
+    mfa_for_agents = models.BooleanField(_("agents must use two-factor authentication"), default=False)
+    mfa_for_supervisors = models.BooleanField(
+        _("supervisors must use two-factor authentication"), default=False
+    )
+    mfa_for_admins = models.BooleanField(
+        _("administrators must use two-factor authentication"), default=False
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sign-in security")
+        verbose_name_plural = _("sign-in security")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Sign-in security"))
+
+    @property
+    def roles_requiring_mfa(self) -> frozenset[str]:
+        flags = {
+            User.Role.AGENT: self.mfa_for_agents,
+            User.Role.SUPERVISOR: self.mfa_for_supervisors,
+            User.Role.ADMIN: self.mfa_for_admins,
+        }
+        return frozenset(str(role) for role, required in flags.items() if required)

@@ -8,6 +8,7 @@ from comptoir.desk import (
     held_views,
     mail_views,
     outage_views,
+    security_views,
     views,
 )
 from comptoir.webhooks import views as webhook_views
@@ -33,6 +34,7 @@ urlpatterns = [
     path("review/", digest_views.review, name="digest"),
     path("review/send/", digest_views.send_review, name="digest_send"),
     path("tokens/", token_views.token_list, name="tokens"),
+    path("settings/security/", security_views.security_settings, name="security"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("webhooks/", webhook_views.deliveries, name="webhook_deliveries"),
     path("held/", held_views.held_list, name="held_list"),

@@ -296,3 +296,26 @@ def test_a_requester_chooses_what_the_portals_form_offers(db):
     form's facts, ``detail_<key>`` fields on the page, travel as ``details``)."""
     offered = {name for name in NewTicketForm().fields if not name.startswith(DETAIL_PREFIX)}
     assert offered | {"details"} == REQUESTER_CHOICES
+
+
+def test_every_code_is_in_the_readme():
+    from pathlib import Path
+
+    from comptoir.admission.models import HeldRequest
+    from comptoir.api import errors, pagination, security
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## API") : readme.index("**Webhooks**")]
+    codes = {
+        *(code for _cls, _status, code in errors.STATUSES),
+        *errors.HTTP_ERRORS.values(),
+        errors.FieldError.code,
+        errors.TeamOnly.code,
+        pagination.BadCursor.code,
+        security.ReadOnlyToken.code,
+        *HeldRequest.Reason.values,
+        "unauthorized",
+        "unknown_field",
+        "invalid_input",
+    }
+    assert [c for c in sorted(codes) if f"`{c}`" not in section] == []

@@ -188,7 +188,7 @@ def unauthorized(api: NinjaAPI, request: HttpRequest, exc: AuthenticationError) 
 
 
 # django-ninja's own refusals (its English messages are for developers).
-HTTP_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 429: "throttled"}
+HTTP_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found"}
 
 
 def http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -197,10 +197,8 @@ def http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpRespo
         detail, code = _("The body of the request is not valid JSON."), "bad_request"
     elif status == 403:
         detail, code = _("You may not do this."), "forbidden"
-    elif status == 429:
-        detail, code = _("Too many requests: try again in a moment."), "throttled"
     else:
-        detail, code = _("This request cannot be answered."), HTTP_ERRORS.get(status, "error")
+        detail, code = _("This request cannot be answered."), HTTP_ERRORS.get(status, "bad_request")
     return api.create_response(request, body(detail, code), status=status)
 
 

@@ -147,6 +147,9 @@ def test_a_label_is_not_a_code_in_a_filter(desk, api_as):
         api.get("/api/v1/tickets", status="open,Nouveau").json()["fields"]["status"].startswith("« Nouveau »")
     )
     assert api.get("/api/v1/tickets", order="newest").status_code == 422
+    assert api.get("/api/v1/tickets", group="me").status_code == 422
+    assert api.get("/api/v1/tickets", limit=0).json()["fields"] == {"limit": "Au moins 1."}
+    assert api.get("/api/v1/tickets", assignee="me").status_code == 200
     assert len(api.get("/api/v1/tickets", priority="urgent, high").json()["items"]) == 1
 
 

@@ -4,8 +4,10 @@
 - A service's refusal (``ComptoirError``) keeps its message (already translated) and gets
   its status and code from ``STATUSES``.
 - A request that does not match the schema (django-ninja's ``ValidationError``, the errors
-  pydantic found) is 422: pydantic writes its messages in English only, so each error is
-  said again here from its type and context (``_field_message``), and named by its field.
+  pydantic found) is 422: pydantic writes its messages in English only, with no catalogue
+  to plug in, so each error is said again here, through gettext, from its type and
+  context (``_field_message``: the types a request to this API can meet), and named by
+  its field.
 - Authentication, unknown addresses and the body parser's errors get the same shape.
 
 The codes are listed in the README's API section.
@@ -162,12 +164,10 @@ def _field_message(kind: str, ctx: Mapping[str, Any]) -> str:
         return _("Expected a date and time, such as 2026-03-02T09:30:00+01:00.")
     if kind.startswith("date"):
         return _("Expected a date, such as 2026-03-02.")
-    if kind in {"greater_than_equal", "greater_than"}:
-        limit = ctx.get("ge", ctx.get("gt"))
-        return _("Must be at least %(limit)s.") % {"limit": limit if kind.endswith("equal") else f"> {limit}"}
-    if kind in {"less_than_equal", "less_than"}:
-        limit = ctx.get("le", ctx.get("lt"))
-        return _("Must be at most %(limit)s.") % {"limit": limit if kind.endswith("equal") else f"< {limit}"}
+    if kind == "greater_than_equal":
+        return _("Must be at least %(limit)s.") % {"limit": ctx.get("ge")}
+    if kind == "less_than_equal":
+        return _("Must be at most %(limit)s.") % {"limit": ctx.get("le")}
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return _("Expected an object.")
     if kind in {"list_type", "tuple_type", "set_type"}:

@@ -50,8 +50,8 @@ class TicketFilters(Schema):
     priority: choices(Priority, "urgent,high") = None  # type: ignore[valid-type]
     type: choices(TicketType, "incident") = None  # type: ignore[valid-type]
     product: int | None = None
-    group: Reference | None = Field(None, description="A group's id, or `none` (the triage queue).")
-    assignee: Reference | None = Field(None, description="A user's id, `me` or `none`.")
+    group: GroupFilter | None = Field(None, description="A group's id, or `none` (the triage queue).")
+    assignee: AssigneeFilter | None = Field(None, description="A user's id, `me` or `none`.")
     organisation: int | None = None
     updated_since: datetime | None = Field(None, description="Changed at or after this time.")
     order: Literal["-updated", "updated"] = Field(
@@ -109,8 +109,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     return pagination.items(rows, ticket_out, next_cursor)
 
 
-# An id, or one of the words ``none`` and ``me`` (the pattern says which the filter takes).
-Reference = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none|me)$")]
+# An id, or ``none``; for the assignee, ``me`` too.
+GroupFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none)$")]
+AssigneeFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none|me)$")]
 DetailKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 DetailValue = Annotated[Text, StringConstraints(max_length=2000)]
 

@@ -45,10 +45,19 @@ router = Router(tags=["tickets"])
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 
 
+# An id, or ``none``; for the assignee, ``me`` too.
+GroupFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none)$")]
+AssigneeFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none|me)$")]
+# Codes, one or several comma-separated: a label (``Urgente``) is refused with the list.
+StatusFilter = choices(TicketStatus, "new,open")
+PriorityFilter = choices(Priority, "urgent,high")
+TypeFilter = choices(TicketType, "incident")
+
+
 class TicketFilters(Schema):
-    status: choices(TicketStatus, "new,open") = None  # type: ignore[valid-type]
-    priority: choices(Priority, "urgent,high") = None  # type: ignore[valid-type]
-    type: choices(TicketType, "incident") = None  # type: ignore[valid-type]
+    status: StatusFilter = None  # type: ignore[valid-type]
+    priority: PriorityFilter = None  # type: ignore[valid-type]
+    type: TypeFilter = None  # type: ignore[valid-type]
     product: int | None = None
     group: GroupFilter | None = Field(None, description="A group's id, or `none` (the triage queue).")
     assignee: AssigneeFilter | None = Field(None, description="A user's id, `me` or `none`.")
@@ -109,9 +118,6 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     return pagination.items(rows, ticket_out, next_cursor)
 
 
-# An id, or ``none``; for the assignee, ``me`` too.
-GroupFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none)$")]
-AssigneeFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none|me)$")]
 DetailKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 DetailValue = Annotated[Text, StringConstraints(max_length=2000)]
 

@@ -59,6 +59,23 @@ else
   echo "WARNING: no dovecot; the IMAP tests will not run (install Debian's dovecot-imapd)." >&2
 fi
 
+step "Node.js (the TypeScript client generated from the API schema)"
+# tests/api/test_generated_clients.py installs its packages itself (npm ci, from the lock in
+# tests/api/clients/ts); only node and npm are needed.
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Installing Debian's nodejs and npm for the generated TypeScript client…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null) \
+    || echo "Could not install nodejs and npm with apt-get."
+fi
+if command -v npm >/dev/null 2>&1; then
+  echo "TypeScript client tests use node $(node --version) and npm $(npm --version)"
+elif [ "$CI" = "true" ]; then
+  echo "CI=true: the generated TypeScript client is mandatory and no npm could be found or installed." >&2
+  exit 1
+else
+  echo "WARNING: no npm; the TypeScript client test will fail (install Node.js 20 and npm)." >&2
+fi
+
 step "tests on SQLite"
 DATABASE_URL="sqlite:///$COMPTOIR_VAR_DIR/test.sqlite3" "$PY" -m pytest "${PYTEST_ARGS[@]}"
 

@@ -1,6 +1,7 @@
 """The OpenAPI schema describes what the API does: schemathesis sends generated requests
-to every operation (a bounded number each) and checks that none is a server error and
-that every answer has a documented status code and matches its schema."""
+to every operation (a bounded number each), with a read-only token, a read-write token and
+a requester's token, and checks that none is a server error and that every answer has a
+documented status code and matches its schema."""
 
 from __future__ import annotations
 
@@ -39,21 +40,30 @@ def test_the_schema_lists_every_domain_and_its_errors(client):
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
 
 
-@pytest.fixture
-def bearer(desk):  # type: ignore[no-untyped-def]
+# Whose token, and its scope.
+TOKENS = {
+    "read_only": ("supervisor", "read"),
+    "read_write": ("supervisor", "write"),
+    "requester": ("requester", "write"),
+}
+
+
+@pytest.fixture(params=list(TOKENS))
+def bearer(request, desk):  # type: ignore[no-untyped-def]
     # Requests go straight to the WSGI application: keep the test's connection (and its
     # transaction) open between them, as Django's test client does.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     ticket = desk.open(product=desk.product)
-    _token, text = tokens.create_token(user=desk.supervisor, name="schemathesis", scope="write")
+    persona, scope = TOKENS[request.param]
+    _token, text = tokens.create_token(user=getattr(desk, persona), name="schemathesis", scope=scope)
     yield {"Authorization": f"Bearer {text}", "number": ticket.number}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_generated_requests_get_documented_answers(case, bearer):
     headers = {"Authorization": bearer["Authorization"]}
     case.call_and_validate(

@@ -266,7 +266,7 @@ def test_the_list_filters(desk, api_as):
     assert numbers(type="incident") == set()
     a.refresh_from_db()
     assert numbers(updated_since=a.updated_at.isoformat()) == {a.number}
-    assert api.get("/api/v1/tickets", assignee="quelqu'un").status_code == 400
+    assert api.get("/api/v1/tickets", assignee="quelqu'un").status_code == 422
 
 
 def test_input_the_database_cannot_take_is_refused_not_a_server_error(desk, api_as):

@@ -7,4 +7,9 @@ as the pages. Authentication (``security``): personal API tokens (``tokens``, th
 ``ApiToken``: shown once, stored hashed, read or write scope, revocable) or the web
 session. Lists are keyset pages (``pagination``). Pages to manage one's tokens:
 ``token_views``.
+
+The contract: bodies (``schemas.In``) refuse a field they do not name; every refusal is
+``{detail, code, fields?}`` in the caller's language (``errors``); each list of codes is
+declared under a name of its own, with the models' values (``vocabulary``); a requester
+sets, opening a request, what the portal's form offers (``REQUESTER_CHOICES``).
 """

@@ -14,11 +14,10 @@ from comptoir.api import pagination
 from comptoir.api.people import PageArgs
 from comptoir.api.schemas import READ_ERRORS, Ref
 from comptoir.api.security import READ
+from comptoir.api.vocabulary import RequestFieldKind, TicketType
 from comptoir.catalog.models import Component, Product
 from comptoir.core.errors import NotFound
 from comptoir.requestforms import services as requestforms
-from comptoir.requestforms.rules import Kind
-from comptoir.tickets.vocabulary import TicketType
 
 router = Router(tags=["products"])
 
@@ -59,7 +58,7 @@ def list_products(request: HttpRequest, args: Query[PageArgs]) -> dict[str, Any]
 
 class RequestFieldOut(Schema):
     key: str = Field(description="The key of the value in the ticket's `details`.", examples=["page_url"])
-    kind: Kind
+    kind: RequestFieldKind  # type: ignore[valid-type]
     label: str
     help: str
     required: bool
@@ -72,7 +71,7 @@ class RequestFormOut(Schema):
 
 class RequestFormArgs(Schema):
     product: int | None = None
-    type: TicketType = TicketType.QUESTION
+    type: TicketType = TicketType.QUESTION  # type: ignore[valid-type]
 
 
 @router.get(

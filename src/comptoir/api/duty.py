@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from comptoir.api.schemas import READ_ERRORS
 from comptoir.core.clock import now as clock_now
 from comptoir.dispatch.services import DutyNow, duty_board
 
@@ -67,7 +68,9 @@ def _rota(d: DutyNow) -> dict[str, object]:
     }
 
 
-@router.get("", response=list[RotaOut], by_alias=True, summary="Who is on duty now, and next")
+@router.get(
+    "", response={200: list[RotaOut], **READ_ERRORS}, by_alias=True, summary="Who is on duty now, and next"
+)
 def duty(request: HttpRequest) -> list[dict[str, object]]:
     """Each active rota: the agent on duty now (since, until the next hand-over) and the
     one who takes over next (from when). Kinds: ``on_duty`` (triage and hotline),

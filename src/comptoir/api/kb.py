@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from comptoir.api.schemas import READ_ERRORS, Text
 from comptoir.api.security import READ
@@ -23,7 +24,7 @@ router = Router(tags=["guide"])
 
 def _has_text(value: str) -> str:
     if not value.strip():
-        raise ValueError("The query is only spaces")
+        raise PydanticCustomError("blank_text", "The query is only spaces")
     return value
 
 

@@ -15,6 +15,7 @@ from comptoir.accounts.models import Organisation, User
 from comptoir.api import pagination
 from comptoir.api.schemas import READ_ERRORS, Ref, Text, ref
 from comptoir.api.security import READ
+from comptoir.api.vocabulary import UserRole
 from comptoir.core.errors import NotFound
 
 router = Router(tags=["users and organisations"])
@@ -44,7 +45,7 @@ class UserOut(Schema):
     username: str
     name: str
     email: str
-    role: User.Role
+    role: UserRole  # type: ignore[valid-type]
     organisation: Ref | None
     org_role: str = Field(description="owner, editor, reader or empty")
     language: str
@@ -74,7 +75,7 @@ def user_out(u: User) -> dict[str, Any]:
 
 class UserFilters(Schema):
     organisation: int | None = None
-    role: User.Role | None = None
+    role: UserRole | None = None  # type: ignore[valid-type]
     cursor: Text | None = None
     limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
 

@@ -6,17 +6,20 @@ own organisation's figures; anyone else gets 404."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from comptoir.api.schemas import READ_ERRORS
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import NotFound
 from comptoir.reports import access, measures, stats
+from comptoir.reports.dimensions import DIMENSIONS, NONE
 from comptoir.reports.drilldown import drill_down
 from comptoir.reports.query import Scope
 
@@ -26,8 +29,12 @@ router = Router(tags=["reports"])
 class ScopeIn(Schema):
     from_: date | None = Field(None, alias="from", description="First day (default: a year before `to`).")
     to: date | None = Field(None, description="Last day, included (default: today).")
-    mode: str = Field("recorded", description="`recorded` (as recorded at the time) or `now` (as of now).")
-    clock: str = Field("business", description="`business` hours or `plain` elapsed time.")
+    mode: Literal["recorded", "now"] = Field(
+        "recorded", description="`recorded` (as recorded at the time) or `now` (as of now)."
+    )
+    clock: Literal["business", "plain"] = Field(
+        "business", description="`business` hours or `plain` elapsed time."
+    )
     organisation: str = ""
     product: str = ""
     component: str = ""
@@ -38,6 +45,21 @@ class ScopeIn(Schema):
     group: str = Field("", description="A support group's id (a filter, like the others).")
     tier: str = ""
     agent: str = ""
+
+    @field_validator(*DIMENSIONS, mode="after")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        """A filter the reports would ignore (``Dimension.parse``) is refused, with what it
+        takes, rather than answering unfiltered figures."""
+        dimension = DIMENSIONS[info.field_name or ""]
+        if value.strip() and dimension.parse(value) is None:
+            codes = ["1, 2, 3…"] if dimension.numeric else [code for code, _label in dimension.choices]
+            raise PydanticCustomError(
+                "unknown_choice",
+                "'{value}' is not one of {accepted}",
+                {"value": value, "accepted": ", ".join([*codes, NONE])},
+            )
+        return value
 
     def params(self) -> dict[str, str]:
         made = {k: v for k, v in self.model_dump(by_alias=True).items() if v not in (None, "")}
@@ -159,7 +181,12 @@ def entries(
 @router.get(
     "/{measure}", response={200: TableOut, **READ_ERRORS}, by_alias=True, summary="One measure's table"
 )
-def table(request: HttpRequest, measure: str, scope_in: Query[ScopeIn], by: str = "month") -> dict[str, Any]:
+def table(
+    request: HttpRequest,
+    measure: str,
+    scope_in: Query[ScopeIn],
+    by: Literal[measures.GROUPS] = stats.MONTH,  # type: ignore[valid-type]
+) -> dict[str, Any]:
     """Rows per `by` (`day`, `week`, `month`, `total` or a dimension: `organisation`,
     `product`, `component`, `type`, `severity`, `priority`, `channel`, `group`, `tier`,
     `agent`); durations in hours; each figure's `drill` lists the facts it counts."""
@@ -172,7 +199,6 @@ def table(request: HttpRequest, measure: str, scope_in: Query[ScopeIn], by: str 
         and measure not in measures.ORGANISATION_MEASURES
     ):
         raise NotFound(_("No such report."))
-    by = by if by in measures.GROUPS else stats.MONTH
     built = measures.build(measure, scope, by, at=clock_now())
     return {
         "measure": built.measure,

@@ -9,19 +9,21 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, UploadedFile
 from ninja import Status as Answer
 
 from comptoir.accounts.models import User
-from comptoir.api.schemas import WRITE_ERRORS, Text
+from comptoir.api.errors import FieldError, TeamOnly
+from comptoir.api.schemas import WRITE_ERRORS, In, Text
 from comptoir.api.security import WRITE
 from comptoir.api.ticket_schemas import MessageOut, TicketOut, message_out, ticket_out
+from comptoir.api.vocabulary import Priority, Severity, TicketStatus, TicketType
 from comptoir.catalog.models import Component, Group, Product
 from comptoir.core.errors import NotFound, ValidationError
 from comptoir.tickets import selectors, services
 from comptoir.tickets.attachments import IncomingFile
 from comptoir.tickets.models import Message, Ticket
-from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
+from comptoir.tickets.vocabulary import Channel
 
 router = Router(tags=["tickets"])
 
@@ -38,8 +40,8 @@ def _fresh(user: User, ticket: Ticket) -> dict[str, Any]:
         return ticket_out(Ticket.objects.select_related(*selectors.LIST_RELATED).get(pk=ticket.pk))
 
 
-class StatusIn(Schema):
-    status: Status
+class StatusIn(In):
+    status: TicketStatus
     reason: Text = ""
 
 
@@ -54,7 +56,7 @@ def change_status(request: HttpRequest, number: int, data: StatusIn) -> dict[str
     return _fresh(user, ticket)
 
 
-class AssignIn(Schema):
+class AssignIn(In):
     assignee: int | None = Field(description="A member of the support team, or null for nobody.")
 
 
@@ -65,7 +67,7 @@ def assign(request: HttpRequest, number: int, data: AssignIn) -> dict[str, Any]:
     if data.assignee is not None:
         to = User.objects.filter(pk=data.assignee, is_active=True).first()
         if to is None:
-            raise ValidationError(_("No such agent."))
+            raise FieldError("assignee", _("No such agent."))
     ticket = services.assign(_ticket(user, number), to=to, by=user)
     return _fresh(user, ticket)
 
@@ -78,7 +80,7 @@ def take(request: HttpRequest, number: int) -> dict[str, Any]:
     return _fresh(user, ticket)
 
 
-class RequalifyIn(Schema):
+class RequalifyIn(In):
     reason: Text = Field(min_length=1)
     type: TicketType | None = None
     severity: Severity | None = None
@@ -109,18 +111,18 @@ def requalify(request: HttpRequest, number: int, data: RequalifyIn) -> dict[str,
 def _product(pk: int) -> Product:
     product = Product.objects.filter(pk=pk).first()
     if product is None:
-        raise ValidationError(_("No such product."))
+        raise FieldError("product", _("No such product."))
     return product
 
 
 def _component(pk: int) -> Component:
     component = Component.objects.filter(pk=pk).first()
     if component is None:
-        raise ValidationError(_("No such component."))
+        raise FieldError("component", _("No such component."))
     return component
 
 
-class EscalateIn(Schema):
+class EscalateIn(In):
     reason: Text = Field(min_length=1)
     group: int | None = Field(
         None,
@@ -138,28 +140,33 @@ def escalate(request: HttpRequest, number: int, data: EscalateIn) -> dict[str, A
     if data.group is not None:
         group = Group.objects.filter(pk=data.group).first()
         if group is None:
-            raise ValidationError(_("No such group."))
+            raise FieldError("group", _("No such group."))
     ticket = services.escalate(_ticket(user, number), by=user, reason=data.reason, to_group=group)
     return _fresh(user, ticket)
 
 
-class ReplyIn(Schema):
+class ReplyIn(In):
     body: Text = Field(min_length=1)
-    status: Status | None = Field(None, description="Support team: answer and change status at once.")
+    status: TicketStatus | None = Field(
+        None, description="Support team only: answer and change the status at once."
+    )
 
 
 @router.post(
     "/{number}/replies", response={201: MessageOut, **WRITE_ERRORS}, auth=WRITE, summary="Public reply"
 )
 def reply(request: HttpRequest, number: int, data: ReplyIn) -> Answer[dict[str, Any]]:
-    """A public reply, mailed to the other side (procedure 001)."""
+    """A public reply, mailed to the other side (procedure 001). A requester answers as on
+    the portal: with a text only (``status`` is the team's)."""
     user = request.auth
+    if data.status is not None and not user.is_staff_member:
+        raise TeamOnly(["status"])
     ticket = _ticket(user, number)
     message = services.reply(ticket, by=user, body=data.body, channel=Channel.API, set_status=data.status)
     return Answer(201, _message(ticket, message))
 
 
-class NoteIn(Schema):
+class NoteIn(In):
     body: Text = Field(min_length=1)
 
 

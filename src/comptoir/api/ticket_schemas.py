@@ -9,16 +9,24 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from comptoir.api.schemas import GroupRef, Out, Ref, ref, user_ref
+from comptoir.api.vocabulary import (
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    Severity,
+    TicketStatus,
+    TicketType,
+)
 from comptoir.sla.display import ClockView
 from comptoir.tickets.models import Attachment, Message, Ticket, TicketEvent
-from comptoir.tickets.vocabulary import Channel, Priority, Severity, Status, TicketType
 
 
 class TicketOut(Out):
     number: int
     reference: str = Field(examples=["#100001"])
     subject: str
-    status: Status
+    status: TicketStatus
     type: TicketType
     severity: Severity
     priority: Priority
@@ -50,7 +58,7 @@ class AttachmentOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    kind: Message.Kind
+    kind: MessageKind = Field(description="`public` (a reply) or `internal` (a note).")
     author: Ref
     channel: Channel
     body_text: str
@@ -60,7 +68,7 @@ class MessageOut(Schema):
 
 
 class EventOut(Schema):
-    kind: TicketEvent.Kind
+    kind: EventKind
     at: datetime
     actor: Ref | None = Field(description="Null when Comptoir itself acted (automations, SLA).")
     changes: dict[str, Any]

@@ -5,7 +5,7 @@ number that does not exist."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
@@ -17,7 +17,8 @@ from comptoir.accounts.models import User
 from comptoir.admission import services as admission
 from comptoir.admission.models import HeldRequest
 from comptoir.api import pagination, references
-from comptoir.api.schemas import READ_ERRORS, WRITE_ERRORS, Error, Text
+from comptoir.api.errors import FieldError, TeamOnly
+from comptoir.api.schemas import READ_ERRORS, WRITE_ERRORS, Error, In, Text
 from comptoir.api.security import READ, WRITE
 from comptoir.api.ticket_schemas import (
     ClockOut,
@@ -28,31 +29,43 @@ from comptoir.api.ticket_schemas import (
     ticket_detail,
     ticket_out,
 )
+from comptoir.api.vocabulary import Priority, Severity, TicketStatus, TicketType, choices
 from comptoir.catalog.models import Component, Product
 from comptoir.core.clock import now as clock_now
-from comptoir.core.errors import NotFound, PermissionDenied, ValidationError
+from comptoir.core.errors import NotFound
 from comptoir.sla.display import clock_views
 from comptoir.sla.models import SLAClock
 from comptoir.tickets import selectors
 from comptoir.tickets.models import Attachment, Message, Ticket
-from comptoir.tickets.new_request import NewRequest
-from comptoir.tickets.vocabulary import Channel, Priority, Severity, TicketType
+from comptoir.tickets.new_request import REQUESTER_CHOICES, NewRequest
+from comptoir.tickets.vocabulary import Channel
 
 router = Router(tags=["tickets"])
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 
 
+# An id, or ``none``; for the assignee, ``me`` too.
+GroupFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none)$")]
+AssigneeFilter = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,18}|none|me)$")]
+# Codes, one or several comma-separated: a label (``Urgente``) is refused with the list.
+StatusFilter = choices(TicketStatus, "new,open")
+PriorityFilter = choices(Priority, "urgent,high")
+TypeFilter = choices(TicketType, "incident")
+
+
 class TicketFilters(Schema):
-    status: Text | None = Field(None, description="One or several, comma-separated: new,open,pending…")
-    priority: Text | None = Field(None, description="Comma-separated: urgent,high,normal,low")
-    type: Text | None = Field(None, description="Comma-separated: question,incident,feature_request")
+    status: StatusFilter = None  # type: ignore[valid-type]
+    priority: PriorityFilter = None  # type: ignore[valid-type]
+    type: TypeFilter = None  # type: ignore[valid-type]
     product: int | None = None
-    group: Text | None = Field(None, description="A group's id, or `none` (the triage queue).")
-    assignee: Text | None = Field(None, description="A user's id, `me` or `none`.")
+    group: GroupFilter | None = Field(None, description="A group's id, or `none` (the triage queue).")
+    assignee: AssigneeFilter | None = Field(None, description="A user's id, `me` or `none`.")
     organisation: int | None = None
     updated_since: datetime | None = Field(None, description="Changed at or after this time.")
-    order: str = Field("-updated", pattern="^-?updated$", description="`-updated` (default) or `updated`.")
+    order: Literal["-updated", "updated"] = Field(
+        "-updated", description="`-updated` (default) or `updated`."
+    )
     cursor: Text | None = None
     limit: int = Field(pagination.DEFAULT_LIMIT, ge=1, le=pagination.MAX_LIMIT)
 
@@ -63,36 +76,30 @@ def _filtered(user: User, f: TicketFilters) -> QuerySet[Ticket]:
     # six-table join (15 ms) than running it, and under 1 ms planning this one.
     qs = selectors.visible_tickets(user).select_related("requester", "assignee")
     for key in ("status", "priority", "type"):
-        value = getattr(f, key)
-        if value:
-            qs = qs.filter(**{f"{key}__in": [v.strip() for v in value.split(",") if v.strip()]})
+        codes = getattr(f, key)  # checked against the vocabulary (``choices``)
+        if codes:
+            qs = qs.filter(**{f"{key}__in": codes})
     if f.product is not None:
         qs = qs.filter(product_id=f.product)
     if f.organisation is not None:
         qs = qs.filter(organisation_id=f.organisation)
     if f.group:
-        qs = qs.filter(group__isnull=True) if f.group == "none" else qs.filter(group_id=_id(f.group, "group"))
+        qs = qs.filter(group__isnull=True) if f.group == "none" else qs.filter(group_id=int(f.group))
     if f.assignee:
         if f.assignee == "none":
             qs = qs.filter(assignee__isnull=True)
         elif f.assignee == "me":
             qs = qs.filter(assignee_id=user.pk)
         else:
-            qs = qs.filter(assignee_id=_id(f.assignee, "assignee"))
+            qs = qs.filter(assignee_id=int(f.assignee))
     if f.updated_since is not None:
         since = f.updated_since if f.updated_since.tzinfo else f.updated_since.replace(tzinfo=UTC)
         try:
             since = since.astimezone(UTC)
         except OverflowError:
-            raise ValidationError(_("This date is out of range.")) from None
+            raise FieldError("updated_since", _("This date is out of range.")) from None
         qs = qs.filter(updated_at__gte=since)
     return qs
-
-
-def _id(value: str, name: str) -> int:
-    if not value.isdigit():
-        raise ValidationError(_("“%(name)s” takes an id, “none” or “me”.") % {"name": name})
-    return int(value)
 
 
 @router.get("", response={200: TicketPage, **READ_ERRORS}, auth=READ, summary="Tickets one may see")
@@ -115,21 +122,40 @@ DetailKey = Annotated[str, StringConstraints(min_length=1, max_length=40, patter
 DetailValue = Annotated[Text, StringConstraints(max_length=2000)]
 
 
-class TicketIn(Schema):
+class TicketIn(In):
     subject: Text = Field(min_length=1, max_length=250)
     body: Text = Field(min_length=1)
-    type: TicketType = TicketType.QUESTION
-    severity: Severity = Severity.NORMAL
-    priority: Priority = Priority.NORMAL
+    type: TicketType = TicketType.QUESTION  # type: ignore[valid-type]
     product: int | None = None
     component: int | None = None
-    is_urgent: bool = False
+    is_urgent: bool = Field(False, description="Urgent: it blocks a customer (the priority becomes urgent).")
     details: dict[DetailKey, DetailValue] = Field(
         default_factory=dict,
         description="The facts the request form asks for, by key (see GET /api/v1/products/request-form).",
     )
+    severity: Severity | None = Field(  # type: ignore[valid-type]
+        None, description="Support team only (default: normal)."
+    )
+    priority: Priority | None = Field(  # type: ignore[valid-type]
+        None, description="Support team only (default: normal; urgent with `is_urgent`)."
+    )
     requester: int | None = Field(
         None, description="Support team only: the user this request is opened for (e.g. after a call)."
+    )
+
+
+def _team_only_fields(user: User, data: TicketIn) -> list[str]:
+    """What a requester sent beyond what they choose on the portal (``REQUESTER_CHOICES``):
+    the severity and the priority are the team's to set, a request is opened for oneself."""
+    if user.is_staff_member:
+        return []
+    sent = {name: getattr(data, name) for name in data.model_fields_set}
+    return sorted(
+        name
+        for name, value in sent.items()
+        if name not in REQUESTER_CHOICES
+        and value is not None
+        and not (name == "requester" and value == user.pk)
     )
 
 
@@ -148,17 +174,19 @@ class Held(Error):
 )
 def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]]:
     """Opens a ticket with channel ``api``: it has its number at once and the requester
-    gets the acknowledgement mail. Someone their organisation does not serve, or beyond
-    the monthly allowance under the approval policy, gets 403 with the explanation (the
-    request is kept for the team)."""
+    gets the acknowledgement mail. A requester chooses what the portal's form offers; the
+    severity, the priority and whom it is for are the support team's (403 ``team_only``).
+    Someone their organisation does not serve, or beyond the monthly allowance under the
+    approval policy, gets 403 with the explanation (the request is kept for the team)."""
     user = request.auth
+    refused = _team_only_fields(user, data)
+    if refused:
+        raise TeamOnly(refused)
     requester = user
     if data.requester is not None and data.requester != user.pk:
-        if not user.is_staff_member:
-            raise PermissionDenied(_("Only the support team can open a ticket for someone else."))
         requester = User.objects.filter(pk=data.requester, is_active=True).first()
         if requester is None:
-            raise ValidationError(_("No such requester."))
+            raise FieldError("requester", _("No such requester."))
     product = component = None
     if data.product is not None:
         # The default group comes along: routing reads it (as the portal's form loads it).
@@ -166,11 +194,11 @@ def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]
             Product.objects.select_related("default_group").filter(pk=data.product, is_active=True).first()
         )
         if product is None:
-            raise ValidationError(_("No such product."))
+            raise FieldError("product", _("No such product."))
     if data.component is not None:
         component = Component.objects.filter(pk=data.component).first()
         if component is None:
-            raise ValidationError(_("No such component."))
+            raise FieldError("component", _("No such component."))
     new = NewRequest(
         requester=requester,
         by=user,
@@ -178,8 +206,8 @@ def create_ticket(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]
         body=data.body,
         channel=Channel.API,
         type=data.type,
-        severity=data.severity,
-        priority=data.priority,
+        severity=data.severity or Severity.NORMAL,
+        priority=data.priority or Priority.NORMAL,
         product=product,
         component=component,
         is_urgent=data.is_urgent,

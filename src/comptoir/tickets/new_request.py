@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from comptoir.tickets.models import Ticket
 
 
+# What a requester chooses when opening their own request (the portal's form, the help
+# button, the API): the rest, severity and priority above all, is the support team's to
+# set, or follows from these (the urgent tick makes the priority Urgent).
+REQUESTER_CHOICES = frozenset(
+    {"subject", "body", "type", "product", "component", "is_urgent", "details", "attachments"}
+)
+
+
 @dataclass(frozen=True)
 class NewRequest:
     """Who asks (``requester``; ``by`` the agent logging it for them), what (subject, text,

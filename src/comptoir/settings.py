@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",
@@ -172,6 +174,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Single sign-on: an organisation's OpenID Connect provider, set in the administration
+# (comptoir.accounts.sign_on); its e-mail domains route to it from the login form.
+ACCOUNT_FORMS = {"login": "comptoir.accounts.login_forms.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "comptoir.accounts.sign_on_adapter.SocialAccountAdapter"
 # Each person's sessions are listed in their menu ("Sessions"), where they sign out the
 # others. Activity is not tracked: no write on every page.
 USERSESSIONS_TRACK_ACTIVITY = False

@@ -6,5 +6,7 @@ organisation's people may open tickets, procedure 002). Per-ticket rights live i
 ``comptoir.tickets.permissions``. ``logins`` (pure) builds logins by the organisation's
 naming rule. Public services (``services``, procedure 000): ``invite_user`` (account and
 invitation mail to choose a password), ``set_org_role``, ``deactivate_user``,
-``reactivate_user``, ``resend_invitation``.
+``reactivate_user``, ``resend_invitation``. Single sign-on (``sign_on``, rules in the pure
+``sign_on_rules``): ``configure_sign_on`` (an organisation's OpenID Connect provider),
+``provider_for_address``, ``check_answer``, ``create_person``.
 """

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",

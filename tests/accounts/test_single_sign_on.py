@@ -285,6 +285,7 @@ def test_the_administration_edits_a_provider_and_shows_the_redirect_url(desk, cl
         "/admin/accounts/singlesignon/add/",
         {
             "organisation": desk.parish.pk,
+            "protocol": "openid_connect",
             "name": "Paroisse Saint-Seurin",
             "server_url": "https://login.microsoftonline.com/tenant/v2.0",
             "client_id": "comptoir",
@@ -321,3 +322,87 @@ def test_a_returning_person_whose_account_moved_elsewhere_is_refused(desk, paris
     response = client.get(at_the_provider(start["Location"], people.HELENE))
     assert response.status_code == 403
     assert signed_in_user(client) is None
+
+
+def self_signed_certificate() -> str:
+    """An identity provider's signing certificate (PEM body), made for the test."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.paroisse.example")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    return "".join(line for line in pem.splitlines() if "CERTIFICATE" not in line)
+
+
+def test_an_organisation_can_use_a_saml_identity_provider(desk, client, settings):
+    """SAML 2.0 through allauth's ``saml`` provider (python3-saml): the configuration, the
+    service provider's metadata and the request sent to the identity provider. No real
+    identity provider answers in the tests: the assertion's return is not covered here."""
+    import base64
+    import zlib
+    from urllib.parse import parse_qs
+
+    # python3-saml wants a dotted host name in the service provider's addresses.
+    settings.ALLOWED_HOSTS = ["support.example"]
+    client.defaults["HTTP_HOST"] = "support.example"
+    desk.parish.email_domains = "paroisse.example"
+    desk.parish.save(update_fields=["email_domains"])
+    link = sign_on.configure_saml_sign_on(
+        by=desk.admin,
+        organisation=desk.parish,
+        name="Paroisse (SAML)",
+        entity_id="https://idp.paroisse.example/saml",
+        sso_url="https://idp.paroisse.example/saml/sso",
+        certificate=self_signed_certificate(),
+    )
+    app = link.app
+    assert (app.provider, app.provider_id, app.client_id) == (
+        "saml",
+        "paroisse-saint-seurin",
+        "paroisse-saint-seurin",
+    )
+    assert app.settings["verified_email"] is True
+    assert sign_on.callback_url(link).endswith("/accounts/saml/paroisse-saint-seurin/acs/")
+
+    metadata = client.get("/accounts/saml/paroisse-saint-seurin/metadata/")
+    assert metadata.status_code == 200
+    assert b"http://support.example/accounts/saml/paroisse-saint-seurin/acs/" in metadata.content
+
+    start = client.post("/accounts/login/", {"login": "quelqu.un@paroisse.example", "password": ""})
+    assert start.status_code == 302
+    location = start["Location"]
+    assert location.startswith("https://idp.paroisse.example/saml/sso?")
+    request_xml = zlib.decompress(
+        base64.b64decode(parse_qs(urlsplit(location).query)["SAMLRequest"][0]), -15
+    ).decode()
+    assert (
+        'AssertionConsumerServiceURL="http://support.example/accounts/saml/paroisse-saint-seurin/acs/"'
+        in request_xml
+    )
+
+    # The same organisation cannot silently switch protocol.
+    with pytest.raises(ValidationError):
+        sign_on.configure_sign_on(
+            by=desk.admin,
+            organisation=desk.parish,
+            name="Paroisse",
+            server_url="https://idp.paroisse.example",
+            client_id="x",
+            secret="y",
+        )

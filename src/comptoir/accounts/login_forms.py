@@ -21,11 +21,9 @@ class LoginForm(AllauthLoginForm):
         """Straight to the provider (this is the POST of the login form: no second
         click), the address offered as a hint."""
         provider = link.app.get_provider(self.request)
+        hint = {"auth_params": {"login_hint": email}} if link.app.provider == sign_on.OIDC else {}
         return provider.redirect(
-            self.request,
-            AuthProcess.LOGIN,
-            next_url=get_next_redirect_url(self.request),
-            auth_params={"login_hint": email},
+            self.request, AuthProcess.LOGIN, next_url=get_next_redirect_url(self.request), **hint
         )
 
     def clean(self) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Single sign-on: each organisation's OpenID Connect provider, through django-allauth.
 
-An administrator gives an organisation its provider (``configure_sign_on``): allauth's
-``SocialApp`` (provider ``openid_connect``, one ``provider_id`` per organisation) holds the
-protocol's settings, ``SingleSignOn`` links it to the organisation with the role of new
+An administrator gives an organisation its provider (``configure_sign_on``, or
+``configure_saml_sign_on`` for SAML 2.0): allauth's ``SocialApp`` (provider
+``openid_connect`` or ``saml``, one ``provider_id`` per organisation) holds the protocol's
+settings, ``SingleSignOn`` links it to the organisation with the role of new
 people and whether passwords stay allowed. The organisation's e-mail domains route to it
 (``provider_for_address``). What the provider answers is judged by the pure rules of
 ``sign_on_rules`` (``check_answer``); an accepted newcomer gets an account in the
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.accounts import logins, sign_on_rules
 from comptoir.accounts.models import Organisation, SingleSignOn, User
@@ -28,6 +30,10 @@ from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
 
 OIDC = "openid_connect"
+SAML = "saml"
+SAML_NEEDS = gettext_lazy(
+    "Give the identity provider's metadata URL, or its entity id, sign-on URL and certificate."
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,39 @@ def _new_provider_id(organisation: Organisation) -> str:
     return candidate
 
 
+def _check_common(by: User, name: str, new_person_role: str) -> str:
+    check_can_configure(by)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("The name shown on the button is required."))
+    if new_person_role not in SingleSignOn.NewPersonRole.values:
+        raise ValidationError(_("Unknown role."))
+    return name
+
+
+def _existing(organisation: Organisation, protocol: str) -> SingleSignOn | None:
+    link = SingleSignOn.objects.select_related("app").filter(organisation=organisation).first()
+    if link is not None and link.app.provider != protocol:
+        raise ValidationError(
+            _("This organisation's provider uses another protocol: delete it first to change protocol.")
+        )
+    return link
+
+
+def _save_link(
+    link: SingleSignOn | None,
+    organisation: Organisation,
+    app: SocialApp,
+    new_person_role: str,
+    passwords: bool,
+) -> SingleSignOn:
+    link = link or SingleSignOn(organisation=organisation, app=app)
+    link.new_person_role = new_person_role
+    link.passwords_allowed = passwords
+    link.save()
+    return link
+
+
 def configure_sign_on(
     *,
     by: User,
@@ -78,15 +117,13 @@ def configure_sign_on(
     on the button ("Se connecter avec …"); ``server_url`` is the issuer (allauth reads its
     ``/.well-known/openid-configuration``); an empty ``secret`` keeps the current one.
     PKCE is always used."""
-    check_can_configure(by)
-    name, client_id = " ".join(name.split()), client_id.strip()
-    if not name or not client_id:
+    name = _check_common(by, name, new_person_role)
+    client_id = client_id.strip()
+    if not client_id:
         raise ValidationError(_("The name shown on the button and the client id are required."))
-    if new_person_role not in SingleSignOn.NewPersonRole.values:
-        raise ValidationError(_("Unknown role."))
     server_url = check_server_url(server_url)
     with transaction.atomic():
-        link = SingleSignOn.objects.select_related("app").filter(organisation=organisation).first()
+        link = _existing(organisation, OIDC)
         app = link.app if link else SocialApp(provider=OIDC, provider_id=_new_provider_id(organisation))
         if not (secret or app.secret):
             raise ValidationError(_("The client secret is required."))
@@ -96,16 +133,60 @@ def configure_sign_on(
             app.secret = secret.strip()
         app.settings = {**app.settings, "server_url": server_url, "oauth_pkce_enabled": True}
         app.save()
-        link = link or SingleSignOn(organisation=organisation, app=app)
-        link.new_person_role = new_person_role
-        link.passwords_allowed = passwords_allowed
-        link.save()
-    return link
+        return _save_link(link, organisation, app, new_person_role, passwords_allowed)
+
+
+def configure_saml_sign_on(
+    *,
+    by: User,
+    organisation: Organisation,
+    name: str,
+    metadata_url: str = "",
+    entity_id: str = "",
+    sso_url: str = "",
+    certificate: str = "",
+    new_person_role: str = SingleSignOn.NewPersonRole.REQUESTER,
+    passwords_allowed: bool = True,
+) -> SingleSignOn:
+    """Give an organisation its SAML 2.0 identity provider (allauth's ``saml`` provider):
+    either the IdP's metadata URL, or its entity id, single sign-on URL and signing
+    certificate. The address the IdP asserts (attribute or e-mail NameID) is taken as
+    verified by it; the domain rules still apply."""
+    name = _check_common(by, name, new_person_role)
+    metadata_url, entity_id, certificate = metadata_url.strip(), entity_id.strip(), certificate.strip()
+    if metadata_url:
+        idp = {"metadata_url": check_server_url(metadata_url)}
+    elif entity_id and sso_url.strip() and certificate:
+        idp = {"entity_id": entity_id, "sso_url": check_server_url(sso_url), "x509cert": certificate}
+    else:
+        raise ValidationError(SAML_NEEDS)
+    with transaction.atomic():
+        link = _existing(organisation, SAML)
+        if link:
+            app = link.app
+        else:
+            slug = _new_provider_id(organisation)
+            app = SocialApp(provider=SAML, provider_id=slug, client_id=slug)
+        app.name = name[:40]
+        app.settings = {**app.settings, "idp": idp, "verified_email": True, "use_nameid_for_email": True}
+        app.save()
+        return _save_link(link, organisation, app, new_person_role, passwords_allowed)
 
 
 def callback_url(link: SingleSignOn) -> str:
-    """The redirect URL to register at the provider."""
-    path = reverse("openid_connect_callback", kwargs={"provider_id": link.app.provider_id})
+    """The redirect URL to register at the provider (for SAML: the assertion consumer
+    service; the service provider's metadata is at ``metadata_url``)."""
+    if link.app.provider == SAML:
+        path = reverse("saml_acs", kwargs={"organization_slug": link.app.client_id})
+    else:
+        path = reverse("openid_connect_callback", kwargs={"provider_id": link.app.provider_id})
+    return settings.COMPTOIR_BASE_URL.rstrip("/") + path
+
+
+def metadata_url(link: SingleSignOn) -> str | None:
+    if link.app.provider != SAML:
+        return None
+    path = reverse("saml_metadata", kwargs={"organization_slug": link.app.client_id})
     return settings.COMPTOIR_BASE_URL.rstrip("/") + path
 
 
@@ -158,7 +239,7 @@ def check_answer(*, provider_id: str, email: str, email_verified: bool, connecte
     already connected to this identity at this provider, if any."""
     link = (
         SingleSignOn.objects.select_related("organisation", "app")
-        .filter(app__provider=OIDC, app__provider_id=provider_id)
+        .filter(app__provider__in=(OIDC, SAML), app__provider_id=provider_id)
         .first()
     )
     if link is None or not link.organisation.is_active:

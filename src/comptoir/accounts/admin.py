@@ -111,7 +111,7 @@ class SingleSignOnForm(forms.ModelForm):
         label=_("identity provider's metadata URL"),
         assume_scheme="https",
         required=False,
-        help_text=_("Either this, or the three fields below."),
+        help_text=_("Either this, or the sign-on URL and the certificate below."),
     )
     entity_id = forms.CharField(label=_("identity provider's entity id"), max_length=500, required=False)
     sso_url = forms.URLField(
@@ -148,8 +148,8 @@ class SingleSignOnForm(forms.ModelForm):
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("protocol") == sign_on.SAML:
-            if not data.get("metadata_url") and not (
-                data.get("entity_id") and data.get("sso_url") and data.get("certificate")
+            if not data.get("entity_id") or not (
+                data.get("metadata_url") or (data.get("sso_url") and data.get("certificate"))
             ):
                 raise forms.ValidationError(sign_on.SAML_NEEDS)
             return data

@@ -32,7 +32,7 @@ from comptoir.core.errors import PermissionDenied, ValidationError
 OIDC = "openid_connect"
 SAML = "saml"
 SAML_NEEDS = gettext_lazy(
-    "Give the identity provider's metadata URL, or its entity id, sign-on URL and certificate."
+    "Give the identity provider's entity id, and its metadata URL or its sign-on URL and certificate."
 )
 
 
@@ -149,13 +149,13 @@ def configure_saml_sign_on(
     passwords_allowed: bool = True,
 ) -> SingleSignOn:
     """Give an organisation its SAML 2.0 identity provider (allauth's ``saml`` provider):
-    either the IdP's metadata URL, or its entity id, single sign-on URL and signing
+    its entity id, and either its metadata URL or its single sign-on URL and signing
     certificate. The address the IdP asserts (attribute or e-mail NameID) is taken as
     verified by it; the domain rules still apply."""
     name = _check_common(by, name, new_person_role)
     metadata_url, entity_id, certificate = metadata_url.strip(), entity_id.strip(), certificate.strip()
-    if metadata_url:
-        idp = {"metadata_url": check_server_url(metadata_url)}
+    if entity_id and metadata_url:
+        idp = {"entity_id": entity_id, "metadata_url": check_server_url(metadata_url)}
     elif entity_id and sso_url.strip() and certificate:
         idp = {"entity_id": entity_id, "sso_url": check_server_url(sso_url), "x509cert": certificate}
     else:

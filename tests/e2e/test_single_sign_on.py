@@ -117,3 +117,21 @@ def test_an_address_the_provider_did_not_verify_is_refused(
     expect(page.get_by_test_id("sign-on-refused")).to_contain_text("n'a pas vérifié")
     assert User.objects.count() == users_before
     assert not SocialAccount.objects.exists()
+
+
+def test_the_provider_pages_in_comptoir_look(
+    desk, parish_sign_on, new_context: Callable[..., Any], artifacts: Path
+) -> None:
+    """The page before leaving for the provider, a sign-in cancelled at the provider, and
+    a failed one (an answer Comptoir did not ask for), on a computer and a phone."""
+    callback = "/accounts/oidc/paroisse-saint-seurin/login/callback/"
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_context(viewport=viewport).new_page()
+        page.goto("/accounts/oidc/paroisse-saint-seurin/login/")
+        expect(page.get_by_test_id("sign-on-continue")).to_be_visible()
+        expect(page.locator("main h1")).to_have_text("Se connecter avec Paroisse Saint-Seurin")
+        page.screenshot(path=artifacts / f"sign-on-continue-{name}.png", full_page=True)
+        page.goto(f"{callback}?error=access_denied&state=inconnu")
+        expect(page.locator("main")).to_contain_text("Vous n'êtes pas connecté")
+        page.screenshot(path=artifacts / f"sign-on-failed-{name}.png", full_page=True)
+    assert User.objects.filter(email__endswith="@paroisse.example").count() == 0

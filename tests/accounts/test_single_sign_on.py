@@ -406,3 +406,12 @@ def test_an_organisation_can_use_a_saml_identity_provider(desk, client, settings
             client_id="x",
             secret="y",
         )
+
+
+def test_an_inactive_organisation_has_no_button_and_no_way_in(desk, parish_sign_on, client):
+    Organisation.objects.filter(pk=desk.parish.pk).update(is_active=False)
+    page = client.get("/accounts/login/")
+    assert not by_testid(page.content, "sign-on-buttons")
+    assert client.post("/accounts/oidc/paroisse-saint-seurin/login/").status_code == 404
+    typed = client.post("/accounts/login/", {"login": people.HELENE.email, "password": ""})
+    assert typed.status_code == 200  # the form again, nobody sent anywhere

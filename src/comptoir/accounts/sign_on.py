@@ -190,6 +190,11 @@ def metadata_url(link: SingleSignOn) -> str | None:
     return settings.COMPTOIR_BASE_URL.rstrip("/") + path
 
 
+def usable_app_ids() -> set[int]:
+    """allauth's applications that belong to an active organisation."""
+    return set(SingleSignOn.objects.filter(organisation__is_active=True).values_list("app_id", flat=True))
+
+
 def _organisations_naming(domain: str) -> list[tuple[int, str]]:
     if not domain:
         return []

@@ -76,6 +76,11 @@ def refused_page(request: HttpRequest, sociallogin: SocialLogin, refusal: Refusa
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request: HttpRequest, provider: Any = None, client_id: Any = None) -> list[Any]:
+        # Only the providers of active organisations: no button, and no way in, for the others.
+        usable = sign_on.usable_app_ids()
+        return [app for app in super().list_apps(request, provider, client_id) if app.pk in usable]
+
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Every answer is judged, returning people included; nothing is written before."""
         outcome = _judge(sociallogin)

@@ -25,6 +25,7 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
 )
+from tests.oidc_provider.process import Client, OidcProvider
 from tests.servers import HttpReceiver, SmtpSink, free_port
 
 
@@ -179,3 +180,54 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+# A real OpenID Connect provider (django-oauth-toolkit, its own process) for single sign-on.
+SIGN_ON_CLIENTS = {
+    # provider_id (from the organisation's name) -> client id registered at the provider
+    "paroisse-saint-seurin": "comptoir-paroisse",
+    "comptoir-support": "comptoir-support",
+}
+SIGN_ON_SECRET = "client-secret-for-tests"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server) -> Iterator[OidcProvider]:  # type: ignore[no-untyped-def]
+    """Started once; it knows Comptoir's callbacks on the test client's host and on the
+    live server (``tests/oidc_provider``)."""
+    clients = tuple(
+        Client(
+            client_id=client_id,
+            secret=SIGN_ON_SECRET,
+            name=f"Comptoir ({provider_id})",
+            redirect_uris=tuple(
+                f"{host}/accounts/oidc/{provider_id}/login/callback/"
+                for host in ("http://testserver", live_server.url)
+            ),
+        )
+        for provider_id, client_id in SIGN_ON_CLIENTS.items()
+    )
+    provider = OidcProvider(port=free_port(), clients=clients)
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def parish_sign_on(desk: Desk, oidc_provider: OidcProvider):  # type: ignore[no-untyped-def]
+    """The parish signs its people in through its provider (domain paroisse.example); the
+    town hall's domain is villeneuve.example, without a provider."""
+    from comptoir.accounts import sign_on
+
+    desk.parish.email_domains = "paroisse.example"
+    desk.parish.save(update_fields=["email_domains"])
+    desk.customer.email_domains = "villeneuve.example"
+    desk.customer.save(update_fields=["email_domains"])
+    return sign_on.configure_sign_on(
+        by=desk.admin,
+        organisation=desk.parish,
+        name="Paroisse Saint-Seurin",
+        server_url=oidc_provider.url,
+        client_id=SIGN_ON_CLIENTS["paroisse-saint-seurin"],
+        secret=SIGN_ON_SECRET,
+    )

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.usersessions",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "comptoir.core",
     "comptoir.calendars",
     "comptoir.accounts",
@@ -176,12 +179,16 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 # "none" here, "mandatory" for that organisation's requesters through the login form.
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_FORMS = {
-    "login": "comptoir.accounts.signin.LoginForm",
+    # Single sign-on routing, then the per-organisation e-mail verification.
+    "login": "comptoir.accounts.login_forms.LoginForm",
     "reset_password_from_key": "comptoir.accounts.signin.ResetPasswordKeyForm",
 }
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Single sign-on: an organisation's OpenID Connect provider, set in the administration
+# (comptoir.accounts.sign_on); its e-mail domains route to it from the login form.
+SOCIALACCOUNT_ADAPTER = "comptoir.accounts.sign_on_adapter.SocialAccountAdapter"
 # Each person's sessions are listed in their menu ("Sessions"), where they sign out the
 # others. Activity is not tracked: no write on every page.
 USERSESSIONS_TRACK_ACTIVITY = False

@@ -8,5 +8,8 @@ naming rule. Public services (``services``, procedure 000): ``invite_user`` (acc
 invitation mail to choose a password), ``set_org_role``, ``deactivate_user``,
 ``reactivate_user``, ``resend_invitation``. Sign-in security: ``second_factor`` (pure: who
 must enrol a second factor before working), ``security`` (the administrator's policy,
-``set_mfa_requirement``, and ``must_enrol(user)``, read by ``middleware``).
+``set_mfa_requirement``, and ``must_enrol(user)``, read by ``middleware``). Single sign-on
+(``sign_on``, rules in the pure ``sign_on_rules``): ``configure_sign_on`` (an
+organisation's OpenID Connect provider), ``provider_for_address``, ``check_answer``,
+``create_person``.
 """

@@ -191,3 +191,49 @@ class SecurityPolicy(models.Model):
             User.Role.ADMIN: self.mfa_for_admins,
         }
         return frozenset(str(role) for role, required in flags.items() if required)
+
+
+class SingleSignOn(models.Model):
+    """An organisation's identity provider (OpenID Connect): people of its e-mail domains
+    sign in through it. The protocol's settings (button name, server address, client id and
+    secret) are django-allauth's ``SocialApp``; this row says whose provider it is and what
+    it may do (``comptoir.accounts.sign_on``)."""
+
+    class NewPersonRole(models.TextChoices):
+        REQUESTER = "requester", _("Requester")
+        AGENT = "agent", _("Agent (the support team's own organisation)")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="single_sign_on",
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    new_person_role = models.CharField(
+        _("role of new people"),
+        max_length=16,
+        choices=NewPersonRole,
+        default=NewPersonRole.REQUESTER,
+        help_text=_("Given to a person who signs in through the provider for the first time."),
+    )
+    passwords_allowed = models.BooleanField(
+        _("passwords allowed too"),
+        default=True,
+        help_text=_(
+            "Unticked: the organisation's people sign in through the provider only, never with a password."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on")
+        verbose_name_plural = _("single sign-on")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -8,6 +8,18 @@
     .register(script.dataset.worker, { scope: script.dataset.scope })
     .catch(function () { return null; });
 
+  // The registration once its worker is active. Not navigator.serviceWorker.ready: on a
+  // page outside the portal (the desk's duty page) it would never resolve.
+  function active(reg) {
+    if (!reg || reg.active) return Promise.resolve(reg);
+    const worker = reg.installing || reg.waiting;
+    return new Promise(function (resolve) {
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "activated") resolve(reg);
+      });
+    });
+  }
+
   function base64ToBytes(value) {
     const padded = (value + "===".slice((value.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
     return Uint8Array.from(atob(padded), function (c) { return c.charCodeAt(0); });
@@ -38,12 +50,11 @@
   }
 
   async function subscribe(box) {
-    const reg = await registration;
+    const reg = await active(await registration);
     if (!reg) return show(box, "unsupported");
     const permission = await Notification.requestPermission();
     if (permission !== "granted") return show(box, "denied");
     try {
-      await navigator.serviceWorker.ready;
       const subscription = await reg.pushManager.subscribe({
         userVisibleOnly: true,
         applicationServerKey: base64ToBytes(box.dataset.publicKey),

@@ -154,7 +154,9 @@ def test_production_static_files_are_hashed_compressed_and_cached_for_long(produ
         assert "max-age=315360000" in answer.headers["Cache-Control"]
 
 
-def test_production_app_manifest_and_service_worker_name_hashed_files_that_load(production_server: str) -> None:
+def test_production_app_manifest_and_service_worker_name_hashed_files_that_load(
+    production_server: str,
+) -> None:
     """The requester's app in production: the manifest's icons and the files the service
     worker keeps for offline use are the collected, hashed static files, and they load."""
     import json

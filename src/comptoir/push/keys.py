@@ -14,7 +14,6 @@ import base64
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from py_vapid import Vapid
 
@@ -48,8 +47,8 @@ def generate() -> KeyPair:
 
 
 def public_key_of(private_key: str) -> str:
-    number = int.from_bytes(base64.urlsafe_b64decode(private_key + "=" * (-len(private_key) % 4)), "big")
-    public = ec.derive_private_key(number, ec.SECP256R1()).public_key()
+    """The public key of a private key given raw (32 bytes) or in DER, base64url."""
+    public = Vapid.from_string(private_key=private_key).public_key
     return b64url(
         public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )

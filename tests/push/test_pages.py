@@ -161,3 +161,16 @@ def test_the_offline_page_speaks_both_languages(client, db):
     assert "Vous êtes hors connexion" in client.get(reverse("portal:offline")).content.decode()
     english = client.get(reverse("portal:offline"), headers={"Accept-Language": "en"}).content.decode()
     assert "You are offline" in english
+
+
+def test_the_administrator_sees_the_devices_and_removes_a_lost_one(desk, client):
+    sub = subscription_json()
+    client.force_login(desk.requester)
+    post_json(client, "portal:push_subscribe", {"subscription": sub, "label": "Android · Chrome"}, None)
+    row = PushSubscription.objects.get()
+    client.force_login(desk.admin)
+    listing = client.get(reverse("admin:push_pushsubscription_changelist")).content.decode()
+    assert "Android · Chrome" in listing
+    answer = client.post(reverse("admin:push_pushsubscription_delete", args=[row.pk]), {"post": "yes"})
+    assert answer.status_code == 302
+    assert not PushSubscription.objects.exists()

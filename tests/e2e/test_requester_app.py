@@ -2,11 +2,13 @@
 app manifest whose icons load, its service worker registers and takes control, the
 offline page is served by the service worker when the network is gone, and a device's
 subscription (registered as the page's script does: headless Chromium has no push
-service of its own) receives an agent's answer, encrypted, at a local push service.
-Screenshots in test-artifacts/e2e/."""
+service of its own) receives an agent's answer, encrypted, at a local push service; the
+decrypted message, handed to the service worker, shows as the notification. Screenshots in
+test-artifacts/e2e/."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -129,6 +131,48 @@ def test_a_device_subscribed_from_the_portal_receives_an_agents_answer_encrypted
     assert pushed.message["title"] == f"[{ticket.reference}] Nouvelle réponse : {ticket.subject}"
     assert "L'import se fait depuis Mailpoet" in pushed.message["body"]
     assert pushed.message["url"] == ticket_url(ticket)
+
+    # The decrypted message, handed to the portal's service worker as the browser's push
+    # service would (DevTools protocol), shows as a notification that opens the request.
+    page.context.grant_permissions(["notifications"])
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp.send("ServiceWorker.enable")
+
+    def portal_worker() -> list[dict[str, Any]]:
+        return [
+            r for r in registrations if r["scopeURL"] == f"{live_server.url}/portal/" and not r["isDeleted"]
+        ]
+
+    for _poll in range(50):  # the DevTools events arrive while Playwright waits
+        if portal_worker():
+            break
+        page.wait_for_timeout(100)
+    registration = portal_worker()[-1]
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(pushed.message),
+        },
+    )
+    shown = page.evaluate("""async () => {
+      const reg = await navigator.serviceWorker.ready;
+      for (let i = 0; i < 50; i++) {
+        const notes = await reg.getNotifications();
+        if (notes.length) return notes.map(n => ({title: n.title, body: n.body, url: n.data.url}));
+        await new Promise(done => setTimeout(done, 100));
+      }
+      return [];
+    }""")
+    assert shown == [
+        {"title": pushed.message["title"], "body": pushed.message["body"], "url": ticket_url(ticket)}
+    ]
 
     # The agent on call opts in to the emergency line from the duty page.
     presets.procedure_003([desk.l1, desk.l2, desk.l3])

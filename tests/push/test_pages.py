@@ -174,3 +174,28 @@ def test_the_administrator_sees_the_devices_and_removes_a_lost_one(desk, client)
     answer = client.post(reverse("admin:push_pushsubscription_delete", args=[row.pk]), {"post": "yes"})
     assert answer.status_code == 302
     assert not PushSubscription.objects.exists()
+
+
+def test_in_production_a_device_must_name_a_push_service_on_the_internet(desk, client, settings):
+    """Otherwise anyone signed in could make the server POST inside its own network."""
+    settings.PRODUCTION = True
+    client.force_login(desk.requester)
+    for endpoint in (
+        "http://push.example.net/send/abc",
+        "https://127.0.0.1:8080/admin/",
+        "https://10.0.0.5/x",
+        "https://[::1]/x",
+        "https://localhost/x",
+        "https://metadata.internal/x",
+    ):
+        answer = post_json(
+            client, "portal:push_subscribe", {"subscription": subscription_json(endpoint)}, None
+        )
+        assert answer.status_code == 400, endpoint
+    answer = post_json(
+        client,
+        "portal:push_subscribe",
+        {"subscription": subscription_json("https://fcm.googleapis.com/fcm/send/x")},
+        None,
+    )
+    assert answer.status_code == 201

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -44,6 +45,28 @@ def _key(value: str, *, size: int, name: str) -> str:
     return value
 
 
+def check_endpoint(endpoint: str) -> str:
+    """The address Comptoir will POST to for this device: a push service on the Internet.
+    In production it must be HTTPS and may not name this machine or a private network
+    (otherwise anyone signed in could make the server call inside its own network); HTTP
+    and local addresses serve development and the tests' local push service."""
+    endpoint = (endpoint or "").strip()
+    parts = urlsplit(endpoint)
+    allowed = {"https"} if settings.PRODUCTION else {"https", "http"}
+    valid = parts.scheme in allowed and bool(parts.hostname) and len(endpoint) <= 1000
+    if valid and settings.PRODUCTION:
+        host = parts.hostname or ""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            valid = host != "localhost" and not host.endswith((".localhost", ".local", ".internal"))
+        else:
+            valid = address.is_global
+    if not valid:
+        raise ValidationError(_("This device's subscription is not valid (%(name)s).") % {"name": "endpoint"})
+    return endpoint
+
+
 def subscribe(
     *,
     user: User,
@@ -59,30 +82,20 @@ def subscribe(
     one row per endpoint. A device that was another person's (a shared computer) becomes
     this person's. Only the support team may ask for the emergency line's pushes."""
     at = at or clock_now()
-    endpoint = (endpoint or "").strip()
-    if urlsplit(endpoint).scheme not in {"https", "http"} or len(endpoint) > 1000:
-        raise ValidationError(_("This device's subscription is not valid (%(name)s).") % {"name": "endpoint"})
+    endpoint = check_endpoint(endpoint)
     p256dh = _key(p256dh, size=65, name="p256dh")
     auth = _key(auth, size=16, name="auth")
     if emergencies and not user.is_staff_member:
         raise PermissionDenied(_("Only the support team receives the emergency line's notifications."))
+    fields = {
+        "user": user,
+        "p256dh": p256dh,
+        "auth": auth,
+        "label": label.strip()[:120],
+        "emergencies": emergencies,
+    }
     subscription, _created = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={
-            "user": user,
-            "p256dh": p256dh,
-            "auth": auth,
-            "label": label.strip()[:120],
-            "emergencies": emergencies,
-        },
-        create_defaults={
-            "user": user,
-            "p256dh": p256dh,
-            "auth": auth,
-            "label": label.strip()[:120],
-            "emergencies": emergencies,
-            "created_at": at,
-        },
+        endpoint=endpoint, defaults=fields, create_defaults=fields | {"created_at": at}
     )
     return subscription
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "comptoir.webhooks",
     "comptoir.kb",
     "comptoir.reports",
+    "comptoir.push",
     "comptoir.portal",
     "comptoir.desk",
 ]
@@ -279,6 +280,12 @@ COMPTOIR_FIRST_TICKET_NUMBER = 100001
 # sent in batches of at most COMPTOIR_CAMPAIGN_BATCH.
 COMPTOIR_CAMPAIGN_RATE = int(os.environ.get("COMPTOIR_CAMPAIGN_RATE", 600))
 COMPTOIR_CAMPAIGN_BATCH = int(os.environ.get("COMPTOIR_CAMPAIGN_BATCH", 100))
+
+# Web Push (comptoir.push.keys): the VAPID key pair, base64url; unset, one is generated on
+# first use and kept in the database.
+COMPTOIR_VAPID_PRIVATE_KEY = os.environ.get("COMPTOIR_VAPID_PRIVATE_KEY", "")
+COMPTOIR_VAPID_PUBLIC_KEY = os.environ.get("COMPTOIR_VAPID_PUBLIC_KEY", "")
+COMPTOIR_VAPID_SUBJECT = os.environ.get("COMPTOIR_VAPID_SUBJECT", "")
 
 HUEY = huey_settings_from_url(
     os.environ.get("COMPTOIR_TASKS_URL") or f"sqlite:///{VAR_DIR / 'tasks.sqlite3'}",

@@ -36,7 +36,7 @@ HTML_HEADERS = {
 }
 # The pages the browser tests visit, by who visits them.
 PAGES = {
-    None: ["/accounts/login/", "/status/", "/kb/", "/contact/"],
+    None: ["/accounts/login/", "/status/", "/kb/", "/contact/", "/portal/offline/"],
     "pierremartin": ["/portal/", "/portal/new/", "/kb/"],
     "leaagent": ["/desk/", "/desk/phone/", "/desk/triage/", "/desk/duty/", "/desk/outages/", "/kb/"],
     "superviseur": ["/desk/review/", "/desk/held/", "/desk/mail/outbox/", "/reports/"],
@@ -152,3 +152,28 @@ def test_production_static_files_are_hashed_compressed_and_cached_for_long(produ
         assert answer.status == 200
         assert answer.headers["Content-Encoding"] == "gzip"
         assert "max-age=315360000" in answer.headers["Cache-Control"]
+
+
+def test_production_app_manifest_and_service_worker_name_hashed_files_that_load(
+    production_server: str,
+) -> None:
+    """The requester's app in production: the manifest's icons and the files the service
+    worker keeps for offline use are the collected, hashed static files, and they load."""
+    import json
+    import re
+
+    def get(path: str) -> tuple[int, str, bytes]:
+        with urllib.request.urlopen(f"{production_server}{path}", timeout=5) as answer:  # noqa: S310
+            return answer.status, answer.headers["Content-Type"], answer.read()
+
+    _status, kind, body = get("/portal/manifest.webmanifest")
+    assert kind == "application/manifest+json"
+    icons = [icon["src"] for icon in json.loads(body)["icons"]]
+    assert len(icons) == 3
+    assert all(re.fullmatch(r"/static/icons/comptoir-[\w-]+\.[0-9a-f]{12}\.png", src) for src in icons), icons
+    _status, kind, worker = get("/portal/sw.js")
+    assert kind.startswith("text/javascript")
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", worker.decode()).group(1))  # type: ignore[union-attr]
+    for path in [*icons, *shell]:
+        status, _kind, _body = get(path)
+        assert status == 200, path

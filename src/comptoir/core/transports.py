@@ -119,6 +119,7 @@ class HttpTransport(Transport):
 DEFAULT_TRANSPORTS = {
     "mail": "comptoir.core.transports.MailTransport",
     "http": "comptoir.core.transports.HttpTransport",
+    "push": "comptoir.push.transport.WebPushTransport",
 }
 
 

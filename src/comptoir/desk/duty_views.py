@@ -16,7 +16,10 @@ from comptoir.tickets import selectors
 def duty(request: HttpRequest) -> HttpResponse:
     """Procedure 003: who is on duty (triage, hotline) and on call (emergency line) now,
     and who next."""
-    return render(request, "desk/duty.html", {"board": duty_board(at=clock_now())})
+    board = duty_board(at=clock_now())
+    # The agents of the emergency line opt their devices in to its pushes here.
+    emergency_line = any(d.rota.kind == Rota.Kind.EMERGENCY for d in board)
+    return render(request, "desk/duty.html", {"board": board, "emergency_line": emergency_line})
 
 
 @staff_required

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from comptoir.api import token_views
-from comptoir.portal import account_views, files, follow_views, survey_views, views
+from comptoir.portal import account_views, app_views, files, follow_views, survey_views, views
+from comptoir.push import views as push_views
 
 app_name = "portal"
 urlpatterns = [
@@ -23,4 +24,9 @@ urlpatterns = [
     path("accounts/login/", account_views.login_preview, name="account_login"),
     path("accounts/<int:pk>/<str:action>/", account_views.account_action, name="account_action"),
     path("welcome/<uidb64>/<token>/", account_views.SetPasswordView.as_view(), name="set_password"),
+    path("manifest.webmanifest", app_views.manifest, name="manifest"),
+    path("sw.js", app_views.service_worker, name="service_worker"),
+    path("offline/", app_views.offline, name="offline"),
+    path("push/subscribe/", push_views.subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", push_views.unsubscribe, name="push_unsubscribe"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition
+from comptoir.push import services as push
 from comptoir.satisfaction import services as satisfaction
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
@@ -71,7 +72,9 @@ def reply(
             # Answer and resolve in one step: the answer's mail carries the invitation to
             # rate the resolution (procedure 003), instead of a second mail.
             invitation = satisfaction.invite(ticket, at=at) if new == lifecycle.RESOLVED != old else None
-            mails.append(notifications.agent_replied(ticket, message, at=at, invitation=invitation))
+            answer = notifications.agent_replied(ticket, message, at=at, invitation=invitation)
+            # The requester's devices that opted in get the mail's text as a notification.
+            mails += [answer, *push.for_requester(ticket, answer, at=at)]
         else:
             new = lifecycle.after_requester_reply(old)
             mails.append(notifications.requester_replied(ticket, message, at=at))

@@ -15,6 +15,7 @@ from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import PermissionDenied, ValidationError
 from comptoir.dispatch import mails as dispatch_mails
 from comptoir.dispatch import services as dispatch
+from comptoir.push import services as push
 from comptoir.requestforms import services as requestforms
 from comptoir.tickets import events, notifications
 from comptoir.tickets.attachments import IncomingFile, attach, check_files
@@ -156,6 +157,7 @@ def open_ticket(request: NewRequest, *, at: datetime | None = None) -> Ticket:
             mails.append(notifications.assigned_to_you(ticket, at=at))
         elif handed.tell is not None:
             mails.append(dispatch_mails.new_in_triage(ticket, to=handed.tell, at=at))
+        mails += push.for_emergency(ticket, at=at)
         outbox.enqueue([m for m in mails if m])
     return ticket
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import InvalidTransition, PermissionDenied
+from comptoir.push import services as push
 from comptoir.satisfaction import services as satisfaction
 from comptoir.tickets import events, lifecycle, notifications
 from comptoir.tickets.models import Ticket
@@ -58,6 +59,7 @@ def change_status(
         if to == lifecycle.RESOLVED:
             # Procedure 003: 8 days to rate the resolution; the link is in the resolution mail.
             invitation = satisfaction.invite(ticket, at=at)
+        told = notifications.status_changed(ticket, at=at, invitation=invitation)
         store(
             ticket,
             fields,
@@ -66,7 +68,8 @@ def change_status(
                 *([invitation.event] if invitation else []),
             ],
             [
-                notifications.status_changed(ticket, at=at, invitation=invitation),
+                told,
+                *push.for_requester(ticket, told, at=at),
                 *notifications.resolved_for_past_workers(ticket, by=by, at=at, reason=reason.strip()),
             ],
             at=at,

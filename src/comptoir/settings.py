@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.mailers import mailers_from_url
@@ -113,6 +114,7 @@ MIDDLEWARE = [
     "comptoir.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -129,6 +131,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -255,6 +258,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page (Django's own middleware): scripts only from
+# Comptoir itself (an inline script needs the request's nonce, {{ csp_nonce }}), no
+# plugins, no framing (the help button's panel sets its own frame-ancestors). Inline
+# styles stay allowed: charts and progress bars set widths in style attributes.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# HTTPS in production: HSTS (a year, COMPTOIR_HSTS_SECONDS; 0 turns it off) and plain HTTP
+# redirected (COMPTOIR_SSL_REDIRECT=false when a proxy already does it). Behind a TLS proxy,
+# COMPTOIR_PROXY_SSL_HEADER names the header it sets (e.g. X-Forwarded-Proto: https); only
+# set it when the proxy overwrites that header on every request.
+SECURE_HSTS_SECONDS = int(os.environ.get("COMPTOIR_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("COMPTOIR_SSL_REDIRECT", "true").lower() == "true"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+if os.environ.get("COMPTOIR_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["COMPTOIR_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
 CSRF_FAILURE_VIEW = "comptoir.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

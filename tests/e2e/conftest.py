@@ -129,11 +129,19 @@ NewContext = Callable[..., "BrowserContext"]
 
 @pytest.fixture
 def new_context(
-    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest, artifacts: Path
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest, artifacts: Path, settings: Any
 ) -> Generator[NewContext]:
     """Opens browser contexts (one per person: separate cookies) in French by default, on
-    the live server; closes them after the test, photographing their pages if it failed."""
+    the live server, which is Comptoir's configured address (``COMPTOIR_BASE_URL``); closes
+    them after the test, photographing their pages if it failed. Any Content-Security-Policy
+    violation in any page fails the test."""
+    settings.COMPTOIR_BASE_URL = live_server.url
     opened: list[BrowserContext] = []
+    violations: list[str] = []
+
+    def watch(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(**options: Any) -> BrowserContext:
         options.setdefault("base_url", live_server.url)
@@ -143,6 +151,7 @@ def new_context(
         options.setdefault("viewport", {"width": 1280, "height": 900})
         ctx = browser.new_context(**options)
         ctx.set_default_timeout(TIMEOUT_MS)
+        ctx.on("console", watch)
         opened.append(ctx)
         return ctx
 
@@ -155,6 +164,7 @@ def new_context(
                 with contextlib.suppress(Exception):  # a crashed page must not hide the failure
                     page.screenshot(path=artifacts / f"FAILED-{name}-{i}-{j}.png", full_page=True)
         ctx.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -57,6 +57,9 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         "ALLOWED_HOSTS": "127.0.0.1",
         "COMPTOIR_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
+        # Behind a TLS proxy that redirects plain HTTP itself and says "https" in this header.
+        "COMPTOIR_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        "COMPTOIR_SSL_REDIRECT": "false",
     }
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and command
@@ -101,6 +104,12 @@ def visit_all(page: Page, paths: list[str]) -> tuple[list[str], list[str]]:
             failures.append(f"{response.status} {response.url}")
 
     page.on("response", seen)
+    page.on(
+        "console",
+        lambda message: (
+            failures.append(f"CSP: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     page.on("requestfailed", lambda request: failures.append(f"failed {request.url}"))
     for path in paths:
         response = page.goto(path)
@@ -109,6 +118,9 @@ def visit_all(page: Page, paths: list[str]) -> tuple[list[str], list[str]]:
         page.wait_for_load_state("networkidle")
         headers = response.headers
         missing += [f"{path}: {name}" for name, value in HTML_HEADERS.items() if headers.get(name) != value]
+        policy = headers.get("content-security-policy", "")
+        if "script-src 'self'" not in policy or "frame-ancestors 'none'" not in policy:
+            missing.append(f"{path}: content-security-policy {policy!r}")
         # The stylesheet really applied: Bootstrap sets the body's font.
         assert "system-ui" in page.evaluate("getComputedStyle(document.body).fontFamily"), path
     return failures, missing
@@ -177,3 +189,13 @@ def test_production_app_manifest_and_service_worker_name_hashed_files_that_load(
     for path in [*icons, *shell]:
         status, _kind, _body = get(path)
         assert status == 200, path
+
+
+def test_production_over_https_sends_hsts_and_the_proxy_header_is_trusted(production_server: str) -> None:
+    request = urllib.request.Request(  # noqa: S310 - our server
+        f"{production_server}/accounts/login/", headers={"X-Forwarded-Proto": "https"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - our server
+        assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
+    with urllib.request.urlopen(f"{production_server}/accounts/login/", timeout=10) as plain:  # noqa: S310
+        assert "Strict-Transport-Security" not in plain.headers  # never over plain HTTP

@@ -68,14 +68,15 @@ def send(client, site: Site, token: str, **fields):
 # The script and the panel page
 
 
-def test_the_script_tag_loads_the_button_from_comptoir(client, site):
+def test_the_script_tag_loads_the_button_from_comptoir(client, site, settings):
+    settings.COMPTOIR_BASE_URL = "https://support.example"  # behind a TLS proxy
     response = client.get(f"/widget/{site.key}.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert "max-age=300" in response["Cache-Control"]
     script = response.content.decode()
-    assert '"origin": "http://testserver"' in script
-    assert f'"panel": "http://testserver/widget/{site.key}/panel/"' in script
+    assert '"origin": "https://support.example"' in script  # the configured address
+    assert f'"panel": "https://support.example/widget/{site.key}/panel/"' in script
     # The button's label in both languages; the host page's <html lang> chooses.
     label = "Help: search the guide or contact the support team"
     assert json.dumps(label) in script

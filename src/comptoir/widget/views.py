@@ -81,7 +81,8 @@ def loader(request: HttpRequest, key: str) -> HttpResponse:
                 "title": _("Help"),
                 "frame": _("Help and support"),
             }
-    origin = request.build_absolute_uri("/").rstrip("/")
+    # Comptoir's configured address, never the request's scheme guessed behind a proxy.
+    origin = settings.COMPTOIR_BASE_URL.rstrip("/")
     config = {
         "origin": origin,
         "panel": origin + reverse("widget:panel", args=[site.key]),

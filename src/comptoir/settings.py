@@ -308,6 +308,8 @@ COMPTOIR_MAX_MESSAGE_CHARS = int(os.environ.get("COMPTOIR_MAX_MESSAGE_CHARS", 10
 COMPTOIR_MAX_REQUEST_BYTES = COMPTOIR_MAX_UPLOAD_BYTES + 2**20
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 COMPTOIR_FIRST_TICKET_NUMBER = 100001
+# New requests by mail allowed per sender and per domain within an hour (comptoir.mail.inbound.flood).
+COMPTOIR_FLOOD_LIMITS = os.environ.get("COMPTOIR_FLOOD_LIMITS", "10/h/sender,100/h/domain")
 # Campaigns (outage notices, newsletters): at most this many mails a minute (0: no limit),
 # sent in batches of at most COMPTOIR_CAMPAIGN_BATCH.
 COMPTOIR_CAMPAIGN_RATE = int(os.environ.get("COMPTOIR_CAMPAIGN_RATE", 600))

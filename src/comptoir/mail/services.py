@@ -21,7 +21,7 @@ def retry(inbound: InboundMail, *, by: User) -> Outcome:
     check_can_manage(by)
     if inbound.state not in {InboundMail.State.QUARANTINED, InboundMail.State.IGNORED}:
         raise InvalidTransition(_("This mail was already handled."))
-    return process(inbound, at=clock_now())
+    return process(inbound, at=clock_now(), flood_check=False)
 
 
 def discard(inbound: InboundMail, *, by: User, reason: str = "") -> InboundMail:

@@ -33,7 +33,7 @@ from comptoir.core import outbox
 from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError
 from comptoir.mail import notices
-from comptoir.mail.inbound import identity, senders, threading, urgency
+from comptoir.mail.inbound import flood, identity, senders, threading, urgency
 from comptoir.mail.models import InboundMail, Mailbox
 from comptoir.mail.parsing import ParsedMail, ParseError, parse
 from comptoir.mail.parsing.subject import clean_subject, match_product
@@ -154,12 +154,13 @@ def process_waiting(*, older_than: timedelta, at: datetime | None = None, limit:
     return done
 
 
-def process(inbound: InboundMail, *, at: datetime | None = None) -> Outcome:
-    """Handle a stored mail (first time, or an administrator's retry from the quarantine)."""
+def process(inbound: InboundMail, *, at: datetime | None = None, flood_check: bool = True) -> Outcome:
+    """Handle a stored mail (first time, or an administrator's retry from the quarantine,
+    which opens the request even beyond the flood limits)."""
     at = at or clock_now()
     inbound.attempts += 1
     try:
-        outcome = _handle(inbound, at)
+        outcome = _handle(inbound, at, flood_check)
     except OperationalError as exc:
         _finish(inbound, InboundMail.State.QUARANTINED, _("Database unavailable: %(e)s") % {"e": exc}, at)
         raise TemporaryFailure(str(exc)) from exc
@@ -234,15 +235,17 @@ def _tell_about_large_files(
     )
 
 
-def _handle(inbound: InboundMail, at: datetime) -> Outcome:
+def _handle(inbound: InboundMail, at: datetime, flood_check: bool) -> Outcome:
     refused: list[str] = []  # files beyond the message's or the ticket's total
-    outcome, mail = _route(inbound, at, refused)
+    outcome, mail = _route(inbound, at, refused, flood_check)
     if mail is not None:
         _tell_about_large_files(mail, inbound, outcome, at, refused)
     return outcome
 
 
-def _route(inbound: InboundMail, at: datetime, refused: list[str]) -> tuple[Outcome, ParsedMail | None]:
+def _route(
+    inbound: InboundMail, at: datetime, refused: list[str], flood_check: bool
+) -> tuple[Outcome, ParsedMail | None]:
     mailbox = inbound.mailbox
     mail: ParsedMail | None = None
     try:
@@ -277,8 +280,13 @@ def _route(inbound: InboundMail, at: datetime, refused: list[str]) -> tuple[Outc
     files, beyond = within_limits(files, answered)
     refused.extend(f.filename for f in beyond)
     body = _shortened(_text(mail.visible_text.strip() or mail.text.strip() or _("(no text)")))
+    answers = ticket is not None and _may_answer(sender, ticket)
+    opens = not answers or (ticket is not None and ticket.status == lifecycle.CLOSED)
+    address = mail.from_address or ""
+    if flood_check and opens and address and flood.over_limit(address, at=at, exclude=inbound.pk):
+        return _held_as_flood(inbound, address, at), mail
     try:
-        if ticket is not None and _may_answer(sender, ticket):
+        if ticket is not None and answers:
             if ticket.status == lifecycle.CLOSED:
                 return (_follow_up(inbound, mail, sender, ticket, body, files, at), mail)
             with transaction.atomic():
@@ -306,6 +314,17 @@ def _route(inbound: InboundMail, at: datetime, refused: list[str]) -> tuple[Outc
     except ComptoirError as exc:
         _finish(inbound, InboundMail.State.QUARANTINED, exc.message, at)
         return Outcome(inbound.pk, "quarantined", None, exc.message), mail
+
+
+def _held_as_flood(inbound: InboundMail, address: str, at: datetime) -> Outcome:
+    """Beyond the flood limits: kept in the quarantine, no answer, the team told once."""
+    reason = _(
+        "Flood: more new requests from this sender (or its domain) within an hour than allowed. "
+        "Kept for review: Retry opens the request."
+    )
+    _finish(inbound, InboundMail.State.QUARANTINED, reason, at, outcome=flood.FLOOD)
+    flood.tell_the_team(address, at=at, exclude=inbound.pk)
+    return Outcome(inbound.pk, "quarantined", None, reason)
 
 
 def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None:

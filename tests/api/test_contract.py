@@ -320,5 +320,8 @@ def test_every_code_is_in_the_readme():
         "unauthorized",
         "unknown_field",
         "invalid_input",
+        "too_large",
+        "too_many_files",
+        "unavailable",
     }
     assert [c for c in sorted(codes) if f"`{c}`" not in section] == []

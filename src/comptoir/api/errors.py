@@ -18,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -208,8 +211,32 @@ def not_found(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpRespon
     )
 
 
+def unavailable(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot answer (down, restarting, overloaded): try again shortly."""
+    response = api.create_response(
+        request,
+        body(_("The service is unavailable for a moment: try again shortly."), "unavailable"),
+        status=503,
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def too_large(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    if isinstance(exc, TooManyFilesSent):
+        detail = _("Too many files in one request (at most %(count)s).") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+        return api.create_response(request, body(detail, "too_many_files"), status=413)
+    return api.create_response(request, body(_("This request is too large."), "too_large"), status=413)
+
+
 def install(api: NinjaAPI) -> None:
     """Answer every refusal of ``api`` as described above."""
+    api.add_exception_handler(OperationalError, lambda r, e: unavailable(api, r, e))
+    api.add_exception_handler(InterfaceError, lambda r, e: unavailable(api, r, e))
+    api.add_exception_handler(TooManyFilesSent, lambda r, e: too_large(api, r, e))
+    api.add_exception_handler(RequestDataTooBig, lambda r, e: too_large(api, r, e))
     api.add_exception_handler(errors.ComptoirError, lambda r, e: domain_error(api, r, e))
     api.add_exception_handler(InvalidRequest, lambda r, e: invalid_request(api, r, e))
     api.add_exception_handler(AuthenticationError, lambda r, e: unauthorized(api, r, e))

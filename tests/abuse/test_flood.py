@@ -42,8 +42,11 @@ def receive(raw: bytes, mailbox: Mailbox) -> pipeline.Outcome:
 
 
 @pytest.mark.django_db
-def test_2000_mails_from_one_sender_open_ten_requests_and_reach_the_team_once(desk, mailbox, mailoutbox):
+def test_2000_mails_from_one_sender_open_ten_requests_and_reach_the_team_once(
+    desk, mailbox, mailoutbox, lost_mails
+):
     sender = "robot@spam.example"
+    lost_mails.sent(2000)
     for n in range(2000):
         receive(new_request(sender, n), mailbox)
     outbox.deliver_due(limit=10_000)
@@ -63,7 +66,8 @@ def test_2000_mails_from_one_sender_open_ten_requests_and_reach_the_team_once(de
 
 
 @pytest.mark.django_db
-def test_a_domain_has_its_own_limit(desk, mailbox, settings):
+def test_a_domain_has_its_own_limit(desk, mailbox, settings, lost_mails):
+    lost_mails.sent(8)
     settings.COMPTOIR_FLOOD_LIMITS = "3/h/sender,5/h/domain"
     for n in range(8):
         receive(new_request(f"personne{n}@botnet.example", n), mailbox)

@@ -98,7 +98,8 @@ def mail_with(body: str, files: list[tuple[str, int]], n: int = 0) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_mail_too_long_is_shortened_and_its_original_kept(desk, small_limits):
+def test_a_mail_too_long_is_shortened_and_its_original_kept(desk, small_limits, lost_mails):
+    lost_mails.sent(1)
     mailbox = Mailbox.objects.create(name="Support", address="support@paroisse.example", product=desk.product)
     raw = mail_with("Bonjour,\n\n" + "Erreur 500 sur la page d'accueil.\n" * 2_000, [])
     outcome = pipeline.receive(raw, source=InboundMail.Source.PIPE, mailbox=mailbox)
@@ -110,8 +111,9 @@ def test_a_mail_too_long_is_shortened_and_its_original_kept(desk, small_limits):
 
 @pytest.mark.django_db
 def test_a_mail_keeps_the_files_within_the_total_and_the_sender_is_told_a_few_times_an_hour(
-    desk, small_limits, mailoutbox
+    desk, small_limits, mailoutbox, lost_mails
 ):
+    lost_mails.sent(8)
     mailbox = Mailbox.objects.create(name="Support", address="support@paroisse.example", product=desk.product)
     for n in range(8):
         raw = mail_with("Les journaux joints.", [("a.pdf", 280 * KIB), ("b.pdf", 280 * KIB)], n)

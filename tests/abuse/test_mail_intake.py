@@ -40,8 +40,9 @@ def pipe(raw: bytes, mailbox: Mailbox) -> pipeline.Outcome:
 
 
 @pytest.mark.django_db
-def test_the_same_mail_again_is_a_duplicate_even_with_one_more_relay_on_top(support):
+def test_the_same_mail_again_is_a_duplicate_even_with_one_more_relay_on_top(support, lost_mails):
     raw = compose(message_id="<une-fois@client.example>")
+    lost_mails.sent(1)
     first = pipe(raw, support)
     relayed = b"Received: from mx2.example by mx.paroisse.example; Mon, 7 Dec 2026 10:00:00 +0100\r\n" + raw
     again = pipe(relayed, support)
@@ -50,7 +51,8 @@ def test_the_same_mail_again_is_a_duplicate_even_with_one_more_relay_on_top(supp
 
 
 @pytest.mark.django_db
-def test_a_different_mail_reusing_a_message_id_is_kept_handled_and_flagged(support):
+def test_a_different_mail_reusing_a_message_id_is_kept_handled_and_flagged(support, lost_mails):
+    lost_mails.sent(2)
     first = pipe(compose(message_id="<recycle@client.example>", subject="Premier problème"), support)
     second = pipe(
         compose(message_id="<recycle@client.example>", subject="Autre chose : les dons", body="Autre texte."),
@@ -69,7 +71,8 @@ def test_a_different_mail_reusing_a_message_id_is_kept_handled_and_flagged(suppo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_lmtp_delivery_to_two_mailboxes_is_two_receptions(desk, lmtp_server, lmtp_mailbox):
+def test_one_lmtp_delivery_to_two_mailboxes_is_two_receptions(desk, lmtp_server, lmtp_mailbox, lost_mails):
+    lost_mails.sent(2)  # one mail, two of our mailboxes
     sales = Mailbox.objects.create(name="Dons", address="dons@paroisse.example", product=desk.product)
     raw = compose(message_id="<deux-boites@client.example>", to=f"{SUPPORT}, {sales.address}")
     with smtplib.LMTP(lmtp_server.hostname, lmtp_server.port, timeout=30) as client:
@@ -103,7 +106,8 @@ def deep_html_mail(levels: int) -> bytes:
 
 
 @pytest.mark.django_db
-def test_html_nested_100_000_levels_deep_is_read_as_text(support):
+def test_html_nested_100_000_levels_deep_is_read_as_text(support, lost_mails):
+    lost_mails.sent(1)
     outcome = pipe(deep_html_mail(100_000), support)
     assert outcome.status == "new_ticket"
     ticket = Ticket.objects.get(number=outcome.ticket_number)
@@ -115,7 +119,8 @@ def test_html_nested_100_000_levels_deep_is_read_as_text(support):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_deep_mail_over_lmtp_does_not_hold_the_next_one(desk, lmtp_server, lmtp_mailbox):
+def test_a_deep_mail_over_lmtp_does_not_hold_the_next_one(desk, lmtp_server, lmtp_mailbox, lost_mails):
+    lost_mails.sent(2)
     with smtplib.LMTP(lmtp_server.hostname, lmtp_server.port, timeout=60) as client:
         assert client.sendmail(MTA_SENDER, [SUPPORT], deep_html_mail(100_000)) == {}
         assert (
@@ -126,7 +131,8 @@ def test_a_deep_mail_over_lmtp_does_not_hold_the_next_one(desk, lmtp_server, lmt
 
 
 @pytest.mark.django_db
-def test_a_stored_mail_left_unprocessed_is_taken_up_by_the_sweep(support):
+def test_a_stored_mail_left_unprocessed_is_taken_up_by_the_sweep(support, lost_mails):
+    lost_mails.sent(1)
     stored = pipeline.store(compose(), source=InboundMail.Source.LMTP, mailbox=support, at=clock_now())
     assert isinstance(stored, InboundMail)
     assert pipeline.process_waiting(older_than=timedelta(minutes=2)) == 0  # a worker may still have it

@@ -24,7 +24,7 @@ def _load_overrides() -> dict[tuple[str, str], tuple[Template, Template]]:
     for t in MailTemplate.objects.filter(is_active=True):
         try:
             rows[(t.key, t.language)] = (
-                engine.from_string("{% load i18n %}" + t.subject),
+                engine.from_string("{% load i18n %}{% autoescape off %}" + t.subject + "{% endautoescape %}"),
                 engine.from_string("{% load i18n %}{% autoescape off %}" + t.body + "{% endautoescape %}"),
             )
         except TemplateSyntaxError:

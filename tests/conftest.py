@@ -230,4 +230,5 @@ def parish_sign_on(desk: Desk, oidc_provider: OidcProvider):  # type: ignore[no-
         server_url=oidc_provider.url,
         client_id=SIGN_ON_CLIENTS["paroisse-saint-seurin"],
         secret=SIGN_ON_SECRET,
+        show_button=True,
     )

@@ -415,3 +415,16 @@ def test_an_inactive_organisation_has_no_button_and_no_way_in(desk, parish_sign_
     assert client.post("/accounts/oidc/paroisse-saint-seurin/login/").status_code == 404
     typed = client.post("/accounts/login/", {"login": people.HELENE.email, "password": ""})
     assert typed.status_code == 200  # the form again, nobody sent anywhere
+
+
+def test_by_default_the_sign_in_page_names_no_organisation(desk, parish_sign_on, client):
+    """A button would tell every visitor which organisations are customers: without it, the
+    parish's people type their address and are sent to its provider all the same."""
+    parish_sign_on.show_button = False
+    parish_sign_on.save(update_fields=["show_button"])
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Paroisse Saint-Seurin" not in page
+    assert by_testid(page.encode(), "sign-on-hint")  # the way in is still explained
+    typed = client.post("/accounts/login/", {"login": people.HELENE.email, "password": ""})
+    assert typed.status_code == 302
+    assert typed["Location"].startswith(parish_sign_on.app.settings["server_url"])

@@ -77,6 +77,7 @@ def test_the_support_team_signs_in_through_its_provider_as_agents(
         client_id=SIGN_ON_CLIENTS["comptoir-support"],
         secret=SIGN_ON_SECRET,
         new_person_role=SingleSignOn.NewPersonRole.AGENT,
+        show_button=True,
     )
     page = new_context(viewport=DESKTOP).new_page()
     page.goto("/accounts/login/")

@@ -154,7 +154,7 @@ class SingleSignOnForm(forms.ModelForm):
 
     class Meta:
         model = SingleSignOn
-        fields = ["organisation", "new_person_role", "passwords_allowed"]
+        fields = ["organisation", "new_person_role", "passwords_allowed", "show_button"]
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -196,7 +196,19 @@ class SingleSignOnAdmin(admin.ModelAdmin):
     list_display = ["organisation", "provider_name", "protocol", "new_person_role", "passwords_allowed"]
     readonly_fields = ["callback", "sp_metadata"]
     fieldsets = (
-        (None, {"fields": ["organisation", "protocol", "name", "new_person_role", "passwords_allowed"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "protocol",
+                    "name",
+                    "new_person_role",
+                    "passwords_allowed",
+                    "show_button",
+                ]
+            },
+        ),
         ("OpenID Connect", {"fields": ["server_url", "client_id", "secret"]}),
         ("SAML 2.0", {"fields": ["metadata_url", "entity_id", "sso_url", "certificate"]}),
         (_("To register at the provider"), {"fields": ["callback", "sp_metadata"]}),
@@ -226,6 +238,7 @@ class SingleSignOnAdmin(admin.ModelAdmin):
             "name": data["name"],
             "new_person_role": data["new_person_role"],
             "passwords_allowed": data["passwords_allowed"],
+            "show_button": data["show_button"],
         }
         try:
             if data["protocol"] == sign_on.SAML:

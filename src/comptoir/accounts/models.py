@@ -229,6 +229,14 @@ class SingleSignOn(models.Model):
             "Unticked: the organisation's people sign in through the provider only, never with a password."
         ),
     )
+    show_button = models.BooleanField(
+        _("button on the sign-in page"),
+        default=False,
+        help_text=_(
+            "Ticked: anyone who opens the sign-in page sees this organisation's name on a button. "
+            "Unticked: its people type their e-mail address and are sent to the provider."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -94,10 +94,12 @@ def _save_link(
     app: SocialApp,
     new_person_role: str,
     passwords: bool,
+    show_button: bool,
 ) -> SingleSignOn:
     link = link or SingleSignOn(organisation=organisation, app=app)
     link.new_person_role = new_person_role
     link.passwords_allowed = passwords
+    link.show_button = show_button
     link.save()
     return link
 
@@ -112,6 +114,7 @@ def configure_sign_on(
     secret: str = "",
     new_person_role: str = SingleSignOn.NewPersonRole.REQUESTER,
     passwords_allowed: bool = True,
+    show_button: bool = False,
 ) -> SingleSignOn:
     """Give an organisation its OpenID Connect provider, or change it. ``name`` is shown
     on the button ("Se connecter avec …"); ``server_url`` is the issuer (allauth reads its
@@ -133,7 +136,7 @@ def configure_sign_on(
             app.secret = secret.strip()
         app.settings = {**app.settings, "server_url": server_url, "oauth_pkce_enabled": True}
         app.save()
-        return _save_link(link, organisation, app, new_person_role, passwords_allowed)
+        return _save_link(link, organisation, app, new_person_role, passwords_allowed, show_button)
 
 
 def configure_saml_sign_on(
@@ -147,6 +150,7 @@ def configure_saml_sign_on(
     certificate: str = "",
     new_person_role: str = SingleSignOn.NewPersonRole.REQUESTER,
     passwords_allowed: bool = True,
+    show_button: bool = False,
 ) -> SingleSignOn:
     """Give an organisation its SAML 2.0 identity provider (allauth's ``saml`` provider):
     its entity id, and either its metadata URL or its single sign-on URL and signing
@@ -170,7 +174,7 @@ def configure_saml_sign_on(
         app.name = name[:40]
         app.settings = {**app.settings, "idp": idp, "verified_email": True, "use_nameid_for_email": True}
         app.save()
-        return _save_link(link, organisation, app, new_person_role, passwords_allowed)
+        return _save_link(link, organisation, app, new_person_role, passwords_allowed, show_button)
 
 
 def callback_url(link: SingleSignOn) -> str:
@@ -188,6 +192,16 @@ def metadata_url(link: SingleSignOn) -> str | None:
         return None
     path = reverse("saml_metadata", kwargs={"organization_slug": link.app.client_id})
     return settings.COMPTOIR_BASE_URL.rstrip("/") + path
+
+
+def button_app_ids() -> set[int]:
+    """The applications whose organisation shows a button on the sign-in page (by default
+    none: a button tells every visitor the organisation's name)."""
+    return set(
+        SingleSignOn.objects.filter(organisation__is_active=True, show_button=True).values_list(
+            "app_id", flat=True
+        )
+    )
 
 
 def usable_app_ids() -> set[int]:

@@ -64,6 +64,18 @@ def test_the_hotline_calendar_built_on_the_screen_and_a_closure_moves_the_due_ti
     expect(due.first).to_have_text("lundi 28 décembre 2026, 09:30")
     page.screenshot(path=artifacts / "calendar-edit-1280.png", full_page=True)
 
+    # More rows than the page offers, with their own labels (progressive enhancement).
+    page.get_by_test_id("add-span-week-sat").click()
+    page.get_by_label("Samedi, plage 4 : ouvre à").fill("10:00")
+    page.get_by_label("Samedi, plage 4 : ferme à").fill("11:00")
+    page.get_by_test_id("add-closure").click()
+    page.get_by_label("Fermeture 5").fill("2026-12-31")
+    page.get_by_test_id("calendar-save").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    calendar.refresh_from_db()
+    assert calendar.spec["week"]["sat"] == ["10:00-11:00"]
+    assert calendar.spec["closures"] == ["2026-12-24", "2026-12-31"]
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=artifacts / "calendar-edit-390.png", full_page=True)
     page.goto("/desk/settings/calendars/")

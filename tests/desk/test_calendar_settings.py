@@ -49,6 +49,7 @@ def test_an_administrator_creates_a_calendar_in_french_and_english(client, desk)
     assert answer["Location"] == reverse("desk:calendar_edit", args=[calendar.pk])
     assert calendar.spec["week"]["fri"] == ["09:00-12:00", "14:00-17:30"]
     listing = client.get(reverse("desk:calendars"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "France" in listing
     assert "Hotline" in listing
     assert "09:00–12:00, 14:00–17:30" in listing
 

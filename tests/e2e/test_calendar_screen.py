@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from comptoir.calendars import BusinessCalendar
+from comptoir.calendars import services as calendar_services
 from comptoir.calendars.models import Calendar
-from comptoir.core import clock
+from comptoir.desk import calendar_views
 from comptoir.dispatch.presets import HOTLINE_HOURS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -26,7 +28,10 @@ WEDNESDAY_5PM = datetime(2026, 12, 23, 16, 0, tzinfo=UTC)  # 17:00 in Paris, the
 def test_the_hotline_calendar_built_on_the_screen_and_a_closure_moves_the_due_time(
     desk, live_server, monkeypatch, new_context: Callable[..., Any], log_in: Any, artifacts: Path
 ) -> None:
-    monkeypatch.setattr(clock, "now", lambda: WEDNESDAY_5PM)
+    # The screen's "now" only: signing in and the rest of the site keep the real time.
+    frozen = SimpleNamespace(now=lambda: WEDNESDAY_5PM)
+    monkeypatch.setattr(calendar_services, "clock", frozen)
+    monkeypatch.setattr(calendar_views, "clock", frozen)
     page = new_context(viewport={"width": 1280, "height": 800}).new_page()
     log_in(page, desk.admin)
     page.goto("/desk/settings/calendars/")

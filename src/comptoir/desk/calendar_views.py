@@ -30,7 +30,14 @@ def _readers_only(request: HttpRequest) -> None:
 @staff_required
 def calendar_list(request: HttpRequest) -> HttpResponse:
     _readers_only(request)
-    rows = [(calendar, services.draft_of(calendar)) for calendar in Calendar.objects.all()]
+    rows = []
+    for calendar in Calendar.objects.all():
+        draft = services.draft_of(calendar)
+        regions = dict(services.regions_of(draft.country))
+        place = services.country_name(draft.country) if draft.country else ""
+        if draft.region:
+            place = f"{place} · {regions.get(draft.region, draft.region)}"
+        rows.append((calendar, draft, place))
     return render(
         request,
         "desk/settings/calendars.html",

@@ -65,10 +65,28 @@ def test_every_existing_spec_goes_through_the_screen_unchanged(spec):
         data |= {f"holiday-{n}-start": span.start, f"holiday-{n}-end": span.end}
     for n, value in enumerate(padded.closures):
         data[f"closure-{n}"] = value
-    assert services.validate(services.read_draft(data), calendar=calendar).spec == calendar.spec or (
-        services.validate(services.read_draft(data), calendar=calendar).spec
-        == BusinessCalendar.from_spec(spec).to_spec()
-    )
+    for n, opening in enumerate(padded.openings):
+        data[f"opening-{n}-day"] = opening.day
+        for m, span in enumerate(opening.spans):
+            data |= {f"opening-{n}-{m}-start": span.start, f"opening-{n}-{m}-end": span.end}
+    read = services.validate(services.read_draft(data), calendar=calendar)
+    assert read.errors == {}
+    assert read.spec == BusinessCalendar.from_spec(spec).to_spec()
+
+
+@pytest.mark.django_db
+def test_a_calendar_with_every_part_reads_back_through_the_screen():
+    spec = {
+        **EMERGENCY_HOURS,
+        "holidays": {"country": "FR", "subdivision": "57"},
+        "closures": ["2026-12-24", "2026-12-31"],
+        "openings": {"2026-05-25": ["09:00-12:00", "14:00-17:00"]},
+    }
+    calendar = Calendar.objects.create(name="Tout", spec=spec)
+    draft = services.draft_of(calendar)
+    assert draft.region == "57"
+    assert draft.openings[0].day == "2026-05-25"
+    assert services.validate(draft, calendar=calendar).spec == BusinessCalendar.from_spec(spec).to_spec()
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ from django.urls import path
 
 from comptoir.api import token_views
 from comptoir.desk import (
+    calendar_views,
     campaign_views,
     digest_views,
     duty_views,
@@ -35,6 +36,9 @@ urlpatterns = [
     path("review/send/", digest_views.send_review, name="digest_send"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("settings/security/", security_views.security_settings, name="security"),
+    path("settings/calendars/", calendar_views.calendar_list, name="calendars"),
+    path("settings/calendars/new/", calendar_views.calendar_edit, name="calendar_new"),
+    path("settings/calendars/<int:pk>/", calendar_views.calendar_edit, name="calendar_edit"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("webhooks/", webhook_views.deliveries, name="webhook_deliveries"),
     path("held/", held_views.held_list, name="held_list"),

@@ -9,6 +9,7 @@ from comptoir.desk import (
     mail_views,
     outage_views,
     security_views,
+    settings_views,
     views,
 )
 from comptoir.webhooks import views as webhook_views
@@ -34,7 +35,13 @@ urlpatterns = [
     path("review/", digest_views.review, name="digest"),
     path("review/send/", digest_views.send_review, name="digest_send"),
     path("tokens/", token_views.token_list, name="tokens"),
+    path("settings/", settings_views.index, name="settings"),
     path("settings/security/", security_views.security_settings, name="security"),
+    path("settings/service-levels/", settings_views.sla_list, name="settings_sla"),
+    path("settings/service-levels/new/", settings_views.sla_edit, name="settings_sla_new"),
+    path("settings/service-levels/check/", settings_views.sla_check_target, name="settings_sla_check"),
+    path("settings/service-levels/<int:pk>/", settings_views.sla_edit, name="settings_sla_edit"),
+    path("settings/service-levels/<int:pk>/move/", settings_views.sla_move, name="settings_sla_move"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("webhooks/", webhook_views.deliveries, name="webhook_deliveries"),
     path("held/", held_views.held_list, name="held_list"),

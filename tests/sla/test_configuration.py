@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from comptoir.calendars.models import Calendar
+from comptoir.core import config_changes
 from comptoir.core.errors import PermissionDenied
 from comptoir.core.models import ConfigChange
 from comptoir.sla import configuration, policies
@@ -36,7 +37,10 @@ def test_an_administrator_saves_targets_as_said_and_the_change_is_logged(desk):
     change = ConfigChange.objects.get()
     assert change.by == desk.admin
     assert change.before is None
-    assert change.after["targets"] == {"resolution": "4 business hours"}
+    assert change.after["targets"] == {"resolution": {"minutes": 240, "business": True, "in_days": False}}
+    with translation.override("en"):
+        assert ("Targets", "—", "Resolution: 4 business hours") in config_changes.describe(change)
+        assert ("Priorities", "—", "Urgent") in config_changes.describe(change)
 
     data = PolicyInput(
         name="Urgente",

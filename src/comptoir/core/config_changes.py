@@ -8,6 +8,8 @@ person can read, not ids). The settings index shows the latest changes with
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +19,25 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.models import ConfigChange
 
-KINDS = {
-    "sla_policy": _("Service level"),
-}
+
+@dataclass(frozen=True)
+class Kind:
+    """How the log shows one kind of object: its name, the label of each snapshot key, and
+    how a value is written for a reader (codes as labels, durations as said)."""
+
+    label: Any
+    fields: Mapping[str, Any]
+    show: Callable[[str, Any], str] | None = None
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(
+    kind: str, *, label: Any, fields: Mapping[str, Any], show: Callable[[str, Any], str] | None = None
+) -> None:
+    """Called by each configuration service (at import) for the kind of object it logs."""
+    KINDS[kind] = Kind(label=label, fields=fields, show=show)
 
 
 def record_change(
@@ -47,4 +65,30 @@ def latest(limit: int = 20) -> QuerySet[ConfigChange]:
 
 
 def kind_label(kind: str) -> str:
-    return str(KINDS.get(kind, kind))
+    known = KINDS.get(kind)
+    return str(known.label) if known else kind
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def describe(change: ConfigChange) -> list[tuple[str, str, str]]:
+    """(label, before, after) of each value that changed, written for the reader in the
+    active language."""
+    known = KINDS.get(change.kind)
+    rows = []
+    for key, before, after in change.differences():
+        label = str(known.fields.get(key, key)) if known else key
+        show = known.show if known and known.show else None
+        write = (lambda v, k=key, f=show: f(k, v) if v is not None else "—") if show else _plain
+        if change.before is None and write(after) == "—":
+            continue  # a new object: only what was set
+        rows.append((label, write(before), write(after)))
+    return rows

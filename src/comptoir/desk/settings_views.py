@@ -45,7 +45,7 @@ def _changeable(request: HttpRequest) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     _readable(request)
     changes = [
-        {"change": c, "kind": config_changes.kind_label(c.kind), "differences": c.differences()}
+        {"change": c, "kind": config_changes.kind_label(c.kind), "differences": config_changes.describe(c)}
         for c in config_changes.latest(20)
     ]
     return render(
@@ -142,6 +142,12 @@ class SimulatorForm(forms.Form):
     organisation = forms.ModelChoiceField(
         Organisation.objects.order_by("name"), label=gettext_lazy("Organisation"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "arrival" else "form-select"
+
     arrival = forms.DateTimeField(
         label=gettext_lazy("Arrives on"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -15,10 +15,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import Tier, User
+from comptoir.core import config_changes
 from comptoir.core.config_changes import record_change
 from comptoir.core.errors import PermissionDenied, ValidationError
 from comptoir.sla import durations, policies
@@ -126,8 +127,65 @@ def snapshot(policy: SLAPolicy) -> dict[str, Any]:
         "organisations": sorted(o.name for o in policy.organisations.all()),
         "products": sorted(p.name for p in policy.products.all()),
         "groups": sorted(g.name for g in policy.groups.all()),
-        "targets": {t.metric: show_target(t, "en") for t in policy.targets.all()},
+        "targets": {
+            t.metric: {
+                "minutes": t.duration // timedelta(minutes=1),
+                "business": t.business_time,
+                "in_days": t.in_days,
+            }
+            for t in policy.targets.all()
+        },
     }
+
+
+def _show(key: str, value: Any) -> str:
+    """A logged value as a reader says it: labels for codes, targets as said."""
+    if key in LABELLED and isinstance(value, list):
+        labels = dict(LABELLED[key].choices)
+        return ", ".join(str(labels.get(v, v)) for v in value) or "—"
+    if key == "targets" and isinstance(value, dict):
+        metrics = dict(Metric.choices)
+        return (
+            "; ".join(
+                f"{metrics.get(m, m)}: "
+                + durations.format_target(
+                    timedelta(minutes=t["minutes"]),
+                    business=t["business"],
+                    in_days=t["in_days"],
+                    language=get_language() or "en",
+                )
+                for m, t in value.items()
+                if isinstance(t, dict)
+            )
+            or "—"
+        )
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return str(value)
+
+
+config_changes.register(
+    "sla_policy",
+    label=gettext_lazy("Service level"),
+    fields={
+        "name": gettext_lazy("Name"),
+        "active": gettext_lazy("Active"),
+        "position": gettext_lazy("Order"),
+        "types": gettext_lazy("Types"),
+        "severities": gettext_lazy("Severities"),
+        "priorities": gettext_lazy("Priorities"),
+        "channels": gettext_lazy("Channels"),
+        "tiers": gettext_lazy("Tiers"),
+        "organisations": gettext_lazy("Organisations"),
+        "products": gettext_lazy("Products"),
+        "groups": gettext_lazy("Groups"),
+        "targets": gettext_lazy("Targets"),
+        "order": gettext_lazy("Order"),
+    },
+    show=_show,
+)
 
 
 def _check(policy: SLAPolicy | None, data: PolicyInput) -> dict[str, durations.ParsedTarget]:

@@ -36,7 +36,7 @@ def test_the_index_lists_the_screens_and_the_latest_changes(desk):
     assert admin.post("/desk/settings/service-levels/new/", FORM).status_code == 302
     html = admin.get("/desk/settings/").content.decode()
     assert "Priorités (procédure 003)" in html
-    assert "Résolution : 4 h ouvrées" in html or "Résolution: 4 h ouvrées" in html
+    assert "Résolution : 4 h ouvrées" in html
     assert "Urgente" in html
     assert "urgent" not in html.replace("Urgente", "")
 

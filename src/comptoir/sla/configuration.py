@@ -122,7 +122,6 @@ def snapshot(policy: SLAPolicy) -> dict[str, Any]:
     return {
         "name": policy.name,
         "active": policy.is_active,
-        "position": policy.position,
         **{key: sorted(getattr(policy, key) or []) for key in LABELLED},
         "organisations": sorted(o.name for o in policy.organisations.all()),
         "products": sorted(p.name for p in policy.products.all()),
@@ -145,14 +144,16 @@ def _show(key: str, value: Any) -> str:
         return ", ".join(str(labels.get(v, v)) for v in value) or "—"
     if key == "targets" and isinstance(value, dict):
         metrics = dict(Metric.choices)
+        language = get_language() or "en"
+        colon = " : " if language.startswith("fr") else ": "  # French spacing before a colon
         return (
             "; ".join(
-                f"{metrics.get(m, m)}: "
+                f"{metrics.get(m, m)}{colon}"
                 + durations.format_target(
                     timedelta(minutes=t["minutes"]),
                     business=t["business"],
                     in_days=t["in_days"],
-                    language=get_language() or "en",
+                    language=language,
                 )
                 for m, t in value.items()
                 if isinstance(t, dict)

@@ -47,6 +47,7 @@ def test_an_administrator_sets_a_target_as_said_and_reads_it_back(desk):
     assert "Urgente" in page  # labels, never codes
     assert 'value="urgent"' in page
     assert "Mairie de Villeneuve" in page
+    assert "Le calendrier de l&#x27;organisation" in page
     response = admin.post("/desk/settings/service-levels/new/", {**FORM, "target_resolution": "40 h"})
     assert response.status_code == 302
     policy = SLAPolicy.objects.get()

@@ -12,7 +12,7 @@ from comptoir.calendars.models import Calendar
 from comptoir.core import config_changes
 from comptoir.core.errors import PermissionDenied
 from comptoir.core.models import ConfigChange
-from comptoir.sla import configuration, policies
+from comptoir.sla import configuration
 from comptoir.sla.configuration import PolicyInput, PolicyRefused
 from comptoir.sla.models import SLAPolicy, SLATarget
 from tests.sla.test_procedures import spec
@@ -142,10 +142,7 @@ def test_arrows_change_which_policy_applies_first(desk):
 
 def test_the_simulator_counts_on_the_policy_calendar(desk):
     calendar = Calendar.objects.create(name="Éditeur", spec=spec("09:00-12:00", "14:00-17:30"))
-    policy = configuration.save_policy(by=desk.admin, policy=None, data=urgent())
-    policy.calendar = calendar
-    policy.save()
-    policies.forget()
+    configuration.save_policy(by=desk.admin, policy=None, data=urgent(calendar_id=calendar.pk))
     # Monday 7 December 2026, 16:00: 1 h 30 left that day, 2 h 30 the next morning.
     result = configuration.simulate(
         type="incident",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts.models import Organisation
+from comptoir.calendars.models import Calendar
 from comptoir.catalog.models import Group, Product
 from comptoir.core import config_changes
 from comptoir.core.errors import PermissionDenied, ValidationError
@@ -64,6 +65,15 @@ def _multiple(choices: Any, label: Any) -> forms.MultipleChoiceField:
 class PolicyForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    calendar = forms.ModelChoiceField(
+        Calendar.objects.order_by("name"),
+        label=gettext_lazy("Business calendar"),
+        required=False,
+        empty_label=gettext_lazy("The organisation's calendar"),
+        help_text=gettext_lazy(
+            "The hours the targets count in. Without a calendar anywhere, plain time counts."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +118,7 @@ class PolicyForm(forms.Form):
         return configuration.PolicyInput(
             name=d["name"],
             is_active=d["is_active"],
+            calendar_id=d["calendar"].pk if d["calendar"] else None,
             targets={m: d.get(f"target_{m}") or "" for m in Metric.values},
             **{k: tuple(d[k]) for k in configuration.LABELLED},
             organisations=tuple(o.pk for o in d["organisations"]),
@@ -117,7 +128,11 @@ class PolicyForm(forms.Form):
 
 
 def _initial(policy: SLAPolicy) -> dict[str, Any]:
-    initial: dict[str, Any] = {"name": policy.name, "is_active": policy.is_active}
+    initial: dict[str, Any] = {
+        "name": policy.name,
+        "is_active": policy.is_active,
+        "calendar": policy.calendar_id,
+    }
     for key in configuration.LABELLED:
         initial[key] = list(getattr(policy, key))
     initial["organisations"] = list(policy.organisations.all())

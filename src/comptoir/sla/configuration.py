@@ -48,6 +48,7 @@ class PolicyRefused(ValidationError):
 class PolicyInput:
     name: str
     is_active: bool = True
+    calendar_id: int | None = None  # None: the organisation's calendar
     targets: dict[str, str] = field(default_factory=dict)  # metric -> text as typed ("4 h ouvrées")
     types: tuple[str, ...] = ()
     severities: tuple[str, ...] = ()
@@ -81,8 +82,10 @@ def check_can_change(user: Any) -> None:
 
 
 def ordered_policies() -> QuerySet[SLAPolicy]:
-    return SLAPolicy.objects.order_by("position", "pk").prefetch_related(
-        "targets", "organisations", "products", "groups"
+    return (
+        SLAPolicy.objects.select_related("calendar")
+        .order_by("position", "pk")
+        .prefetch_related("targets", "organisations", "products", "groups")
     )
 
 
@@ -122,6 +125,7 @@ def snapshot(policy: SLAPolicy) -> dict[str, Any]:
     return {
         "name": policy.name,
         "active": policy.is_active,
+        "calendar": policy.calendar.name if policy.calendar_id and policy.calendar else None,
         **{key: sorted(getattr(policy, key) or []) for key in LABELLED},
         "organisations": sorted(o.name for o in policy.organisations.all()),
         "products": sorted(p.name for p in policy.products.all()),
@@ -173,6 +177,7 @@ config_changes.register(
     fields={
         "name": gettext_lazy("Name"),
         "active": gettext_lazy("Active"),
+        "calendar": gettext_lazy("Business calendar"),
         "position": gettext_lazy("Order"),
         "types": gettext_lazy("Types"),
         "severities": gettext_lazy("Severities"),
@@ -235,6 +240,7 @@ def save_policy(*, by: User, policy: SLAPolicy | None, data: PolicyInput) -> SLA
             policy = SLAPolicy(position=(last or 0) + 10)
         policy.name = data.name.strip()
         policy.is_active = data.is_active
+        policy.calendar_id = data.calendar_id
         for key in LABELLED:
             setattr(policy, key, list(getattr(data, key)))
         policy.full_clean()

@@ -29,7 +29,7 @@ from comptoir.calendars import BusinessCalendar, CalendarSpecError
 from comptoir.calendars.engine import DAY_NAMES
 from comptoir.calendars.engine.day_rules import DayRules
 from comptoir.calendars.models import Calendar
-from comptoir.core import clock
+from comptoir.core import clock, config_changes
 from comptoir.core.errors import PermissionDenied
 from comptoir.dispatch import catalogue
 from comptoir.sla import policies
@@ -397,12 +397,12 @@ def save(draft: Draft, *, by: User, calendar: Calendar | None = None) -> tuple[C
 
 
 def changed(*, by: User, calendar: Calendar, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-    """A calendar was created or changed: the per-process caches that hold calendars (the
-    contracts', the SLA policies', the rotas') drop them once the change is committed.
-
-    This is also where the configuration audit log records who changed what, from what to
-    what, once the desk has one.
-    """
+    """A calendar was created or changed: the configuration log records who changed what,
+    from what to what; the per-process caches that hold calendars (the contracts', the SLA
+    policies', the rotas') drop them once the change is committed."""
+    config_changes.record_change(
+        by=by, kind="calendar", what=calendar.name, before=_logged(before), after=_logged(after)
+    )
     transaction.on_commit(contracts.forget)
     transaction.on_commit(policies.forget)
     transaction.on_commit(catalogue.reset)
@@ -514,3 +514,37 @@ def preview(spec: Mapping[str, Any], *, now: datetime | None = None) -> Preview:
             )
         day += timedelta(days=1)
     return Preview(now=at, due=due, openings=openings)
+
+
+def _logged(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A calendar as the configuration log shows it: each part of its spec apart."""
+    if snapshot is None:
+        return None
+    spec = dict(snapshot.get("spec") or {})
+    week = spec.get("week") or {}
+    holidays = spec.get("holidays") or {}
+    openings = spec.get("openings") or {}
+    return {
+        "name": snapshot.get("name", ""),
+        "timezone": spec.get("timezone", ""),
+        "week": "; ".join(f"{day} {', '.join(week.get(day) or ['—'])}" for day in DAY_NAMES),
+        "holidays": " ".join(filter(None, [holidays.get("country"), holidays.get("subdivision")])) or "—",
+        "holiday_hours": ", ".join(spec.get("holiday_hours") or []) or "—",
+        "closures": ", ".join(spec.get("closures") or []) or "—",
+        "openings": "; ".join(f"{d} {', '.join(h)}" for d, h in sorted(openings.items())) or "—",
+    }
+
+
+config_changes.register(
+    "calendar",
+    label=gettext_lazy("Calendar"),
+    fields={
+        "name": gettext_lazy("Name"),
+        "timezone": gettext_lazy("Time zone"),
+        "week": gettext_lazy("Opening hours"),
+        "holidays": gettext_lazy("Public holidays"),
+        "holiday_hours": gettext_lazy("Hours on public holidays"),
+        "closures": gettext_lazy("Closures"),
+        "openings": gettext_lazy("Special openings"),
+    },
+)

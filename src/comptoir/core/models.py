@@ -45,3 +45,38 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class ConfigChange(models.Model):
+    """One change made on a configuration screen: who, when, what, from what to what.
+    Written by ``comptoir.core.config_changes.record_change`` in the change's transaction;
+    the settings index shows the latest."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=40)  # e.g. "sla_policy"; labelled by config_changes.KINDS
+    what = models.CharField(_("what"), max_length=200)  # the object's own name
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("configuration change")
+        verbose_name_plural = _("configuration changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"
+
+    def differences(self) -> list[tuple[str, object, object]]:
+        """(key, before, after) of each value that changed."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -6,3 +6,7 @@ class SlaConfig(AppConfig):
     name = "comptoir.sla"
     label = "sla"
     verbose_name = _("Service levels (SLA)")
+
+    def ready(self) -> None:
+        # The configuration log learns how to show a service level's changes.
+        from comptoir.sla import configuration  # noqa: F401

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import Tier
 from comptoir.sla import clocks
+from comptoir.sla.durations import format_target
 from comptoir.tickets.vocabulary import Channel, Priority, Severity, TicketType
 
 
@@ -99,6 +101,11 @@ class SLATarget(models.Model):
     business_time = models.BooleanField(
         _("in business hours"), default=True, help_text=_("Unticked: plain elapsed time.")
     )
+    in_days = models.BooleanField(
+        _("given in business days"),
+        default=False,
+        help_text=_("Shown back in days; a business day counts as 8 business hours."),
+    )
     warn_percent = models.PositiveSmallIntegerField(_("warn at (percentage of the target)"), default=75)
 
     class Meta:
@@ -107,7 +114,10 @@ class SLATarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["policy", "metric"], name="sla_target_unique_metric")]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()}: {self.duration}"
+        when = format_target(
+            self.duration, business=self.business_time, in_days=self.in_days, language=get_language() or "en"
+        )
+        return f"{self.get_metric_display()}: {when}"
 
 
 class SLAClock(models.Model):

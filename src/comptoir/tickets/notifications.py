@@ -22,6 +22,7 @@ from comptoir.catalog.models import Group
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
 from comptoir.mail import wording
+from comptoir.mail.models import Mailbox
 from comptoir.sla.display import clock_views
 from comptoir.tickets import history, lifecycle
 from comptoir.tickets.links import desk_url, follow_url, message_id
@@ -70,8 +71,9 @@ def _mail(
     if ticket.mail_thread_id:
         # The requester's mail client keeps our mails in the thread of their first mail.
         headers["In-Reply-To"] = headers["References"] = f"<{ticket.mail_thread_id}>"
-    if ticket.mailbox_id and ticket.mailbox:
-        headers["Reply-To"] = ticket.mailbox.address
+    reply_to = _reply_to(ticket)
+    if reply_to:
+        headers["Reply-To"] = reply_to
     payload = {
         "to": [to.email],
         "subject": f"[{ticket.reference}] {subject}",
@@ -82,6 +84,15 @@ def _mail(
         # Agents' answers go out as plain text plus clean HTML.
         payload["html"] = render_to_string("tickets/mail/reply_body.html", {"body": body})
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
+
+
+def _reply_to(ticket: Ticket) -> str:
+    """Where an answer by mail must go: the ticket's mailbox, else the default one (the first
+    active mailbox) — a ticket opened on the portal or by the API has none, and an answer to
+    the sending address may reach no mailbox that Comptoir reads. "" when none is set up."""
+    if ticket.mailbox_id and ticket.mailbox and ticket.mailbox.is_active:
+        return str(ticket.mailbox.address)
+    return Mailbox.default_address()
 
 
 AUTO_REPLIES = {

@@ -24,6 +24,7 @@ from email.policy import compat32
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from comptoir.admission import services as admission
@@ -348,9 +349,14 @@ def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None
     number = threading.ticket_number(mail, domain=_domain())
     if number is None:
         return None
-    # Threading is scoped to the mailbox: a number from elsewhere does not match.
+    # Threading is scoped to the mailbox: a number from elsewhere does not match. Requests
+    # opened on the portal or by the API have no mailbox: their mails answer to the default
+    # one, so it finds them too.
+    scope = Q(mailbox=mailbox)
+    if mailbox is not None and mailbox.address == Mailbox.default_address():
+        scope |= Q(mailbox__isnull=True)
     return (
-        Ticket.objects.filter(number=number, mailbox=mailbox)
+        Ticket.objects.filter(scope, number=number)
         .select_related("requester", "organisation", "mailbox", "group")
         .first()
     )

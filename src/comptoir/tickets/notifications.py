@@ -21,6 +21,8 @@ from comptoir.accounts.models import User
 from comptoir.catalog.models import Group
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
+from comptoir.dispatch.catalogue import catalogue
+from comptoir.dispatch.models import Rota
 from comptoir.mail import wording
 from comptoir.mail.models import Mailbox
 from comptoir.sla.display import clock_views
@@ -113,7 +115,23 @@ def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     back_at = None
     if calendar is not None and not calendar.is_open(at):
         back_at = calendar.next_opening(at)
-    return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at, context={"back_at": back_at})
+    emergency_phone = _emergency_phone(at) if ticket.is_urgent and back_at else ""
+    return _mail(
+        "acknowledgement",
+        to=ticket.requester,
+        ticket=ticket,
+        at=at,
+        context={"back_at": back_at, "emergency_phone": emergency_phone},
+    )
+
+
+def _emergency_phone(at: datetime) -> str:
+    """The emergency line's number when it answers at ``at`` (its own hours, or always
+    without them): an URGENT request sent while the team is away is told whom to call."""
+    rota = catalogue().rota(Rota.Kind.EMERGENCY)
+    if rota is None or not rota.phone or (rota.calendar is not None and not rota.calendar.is_open(at)):
+        return ""
+    return rota.phone
 
 
 def details_needed(ticket: Ticket, missing: Sequence[Field], *, at: datetime) -> OutboxMessage | None:

@@ -129,7 +129,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, forms_: dict[str, form
     if forms_:
         context["forms"] = forms_
     context["macros"] = available_macros(request.user)
-    context["possibly_automatic"] = mail_selectors.possibly_automatic(ticket.pk)
+    # Only mail can look automatic: no query for the other channels.
+    context["possibly_automatic"] = ticket.channel == Channel.EMAIL and mail_selectors.possibly_automatic(
+        ticket.pk
+    )
     if ticket.type == TicketType.FEATURE_REQUEST:
         context["supporting"] = selectors.supporting_requests(request.user, ticket)
     if request.user.sees_everything:

@@ -10,6 +10,8 @@ from pathlib import Path
 os.environ.setdefault("COMPTOIR_TASKS_IMMEDIATE", "true")
 os.environ.setdefault("COMPTOIR_TASKS_URL", "memory://")
 os.environ.setdefault("COMPTOIR_VAR_DIR", str(Path(tempfile.gettempdir()) / "comptoir-tests"))
+# Never an address recorded by `comptoir run` in the var dir.
+os.environ.setdefault("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")
 
 from comptoir.settings import *  # noqa: F403
 

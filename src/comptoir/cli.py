@@ -57,7 +57,16 @@ def cmd_run(ns: argparse.Namespace) -> int:
 
         logins = demo.load()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-    env.setdefault("COMPTOIR_BASE_URL", f"http://{ns.host}:{ns.port}")
+    # The exported address, else the one served on; recorded for the processes started
+    # elsewhere without the variable (an MTA's `comptoir mail ingest`, cron's `mail poll`).
+    from django.conf import settings
+
+    from comptoir.core import base_url
+
+    env["COMPTOIR_BASE_URL"] = (
+        os.environ.get("COMPTOIR_BASE_URL", "").strip() or f"http://{ns.host}:{ns.port}"
+    )
+    base_url.record(settings.VAR_DIR, env["COMPTOIR_BASE_URL"])
     web = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
             sys.executable,
@@ -185,6 +194,12 @@ def cmd_mail_parse(ns: argparse.Namespace) -> int:
             return 1
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
         info = describe(mail, domain=domain)
+        if info["product_unknown"]:
+            print(
+                "comptoir: the database is not set up (run `comptoir migrate`): "
+                "the product the subject names is not shown",
+                file=sys.stderr,
+            )
         print(json.dumps(info, ensure_ascii=False, indent=2) if ns.json else as_text(info))
     return 0
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core import base_url
 from comptoir.core.mailers import mailers_from_url
 from comptoir.core.taskqueue import huey_settings_from_url
 
@@ -298,7 +299,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 MAILERS = mailers_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <support@comptoir.localhost>")
 
-COMPTOIR_BASE_URL = os.environ.get("COMPTOIR_BASE_URL", "http://127.0.0.1:8000")
+# Read the same way by every process (web, tasks, `comptoir mail ingest` from an MTA): the
+# variable, else the address `comptoir run` recorded in the var dir (comptoir.core.base_url).
+COMPTOIR_BASE_URL = base_url.read(os.environ, VAR_DIR)
 COMPTOIR_MAX_ATTACHMENT_BYTES = int(os.environ.get("COMPTOIR_MAX_ATTACHMENT_BYTES", 10 * 2**20))
 # The files of one message together, and of one ticket over its life; the text of a message
 # (the same through every door: a longer mail is shortened, its original kept).

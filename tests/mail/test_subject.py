@@ -140,3 +140,19 @@ def test_subject_names_the_program(subject: str, product: int | None) -> None:
 def test_product_names_match_without_accents() -> None:
     assert match_product("probleme ecran", [(7, ("Écran",))]) == 7
     assert match_product("Problème ÉCRAN", [(7, ("ecran",))]) == 7
+
+
+@pytest.mark.parametrize(
+    ("subject", "cleaned"),
+    [
+        ("RE: [#123456] Demande clôturée : Imprimante en panne", "Imprimante en panne"),
+        ("TR: RE : [#123456] Request closed: Printer down", "Printer down"),
+        ("Re: Demande cloturee : Imprimante [#123456]", "Imprimante"),  # accents lost on the way
+        ("RE: [#123456] Nouvelle réponse : Sage ne démarre pas", "Sage ne démarre pas"),
+        ("RE: [#123456] Request received: Export", "Export"),
+        # A new request's own subject is kept as written.
+        ("Demande reçue : colis 4512 abîmé", "Demande reçue : colis 4512 abîmé"),
+    ],
+)
+def test_clean_subject_drops_the_labels_of_our_own_mails_in_an_answer(subject: str, cleaned: str) -> None:
+    assert clean_subject(subject) == cleaned

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.names import readable_name
+
 
 class Tier(models.TextChoices):
     L1 = "L1", _("Level 1")
@@ -154,6 +156,19 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def greeting_name(self) -> str:
+        """The name a mail greets this person with, in a readable case ("Ben Ali", never
+        "BEN ALI"); the user name when no name is known."""
+        full = " ".join(
+            part for part in (readable_name(self.first_name), readable_name(self.last_name)) if part
+        )
+        return full.strip() or self.username
+
+    @property
+    def greeting_first_name(self) -> str:
+        return readable_name(self.first_name)
 
 
 class SecurityPolicy(models.Model):

@@ -23,6 +23,7 @@ from comptoir.core.clock import now as clock_now
 from comptoir.core.errors import ComptoirError, NotFound
 from comptoir.desk import forms as desk_forms
 from comptoir.macros.services import apply_macro, available_macros
+from comptoir.mail import selectors as mail_selectors
 from comptoir.sla.display import clock_views
 from comptoir.tickets import selectors, services
 from comptoir.tickets.models import Ticket
@@ -128,6 +129,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, forms_: dict[str, form
     if forms_:
         context["forms"] = forms_
     context["macros"] = available_macros(request.user)
+    # Only mail can look automatic: no query for the other channels.
+    context["possibly_automatic"] = ticket.channel == Channel.EMAIL and mail_selectors.possibly_automatic(
+        ticket.pk
+    )
     if ticket.type == TicketType.FEATURE_REQUEST:
         context["supporting"] = selectors.supporting_requests(request.user, ticket)
     if request.user.sees_everything:

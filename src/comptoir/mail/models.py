@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.cache import ProcessCache
 
 
 class Mailbox(models.Model):
@@ -79,9 +83,33 @@ class Mailbox(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _default_address.forget()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        _default_address.forget()
+        return deleted
+
     @property
     def urgent_word_list(self) -> tuple[str, ...]:
         return tuple(w.strip() for w in self.urgent_words.split(",") if w.strip())
+
+    @classmethod
+    def default_address(cls) -> str:
+        """The default mailbox's address (the first active one created; "" when none):
+        where answers to mails about portal and API requests go, and where such requests are
+        found again by number. Kept in the process (every acknowledgement asks)."""
+        return _default_address.get()
+
+
+def _load_default_address() -> str:
+    first = Mailbox.objects.filter(is_active=True).order_by("pk").values_list("address", flat=True).first()
+    return str(first or "")
+
+
+_default_address: ProcessCache[str] = ProcessCache(_load_default_address)
 
 
 class InboundMail(models.Model):

@@ -21,7 +21,10 @@ from comptoir.accounts.models import User
 from comptoir.catalog.models import Group
 from comptoir.core import outbox
 from comptoir.core.models import OutboxMessage
+from comptoir.dispatch.catalogue import catalogue
+from comptoir.dispatch.models import Rota
 from comptoir.mail import wording
+from comptoir.mail.models import Mailbox
 from comptoir.sla.display import clock_views
 from comptoir.tickets import history, lifecycle
 from comptoir.tickets.links import desk_url, follow_url, message_id
@@ -70,8 +73,9 @@ def _mail(
     if ticket.mail_thread_id:
         # The requester's mail client keeps our mails in the thread of their first mail.
         headers["In-Reply-To"] = headers["References"] = f"<{ticket.mail_thread_id}>"
-    if ticket.mailbox_id and ticket.mailbox:
-        headers["Reply-To"] = ticket.mailbox.address
+    reply_to = _reply_to(ticket)
+    if reply_to:
+        headers["Reply-To"] = reply_to
     payload = {
         "to": [to.email],
         "subject": f"[{ticket.reference}] {subject}",
@@ -82,6 +86,15 @@ def _mail(
         # Agents' answers go out as plain text plus clean HTML.
         payload["html"] = render_to_string("tickets/mail/reply_body.html", {"body": body})
     return outbox.build("mail", payload, at=at, ticket_id=ticket.pk)
+
+
+def _reply_to(ticket: Ticket) -> str:
+    """Where an answer by mail must go: the ticket's mailbox, else the default one (the first
+    active mailbox) — a ticket opened on the portal or by the API has none, and an answer to
+    the sending address may reach no mailbox that Comptoir reads. "" when none is set up."""
+    if ticket.mailbox_id and ticket.mailbox and ticket.mailbox.is_active:
+        return str(ticket.mailbox.address)
+    return Mailbox.default_address()
 
 
 AUTO_REPLIES = {
@@ -102,7 +115,23 @@ def acknowledgement(ticket: Ticket, *, at: datetime) -> OutboxMessage | None:
     back_at = None
     if calendar is not None and not calendar.is_open(at):
         back_at = calendar.next_opening(at)
-    return _mail("acknowledgement", to=ticket.requester, ticket=ticket, at=at, context={"back_at": back_at})
+    emergency_phone = _emergency_phone(at) if ticket.is_urgent and back_at else ""
+    return _mail(
+        "acknowledgement",
+        to=ticket.requester,
+        ticket=ticket,
+        at=at,
+        context={"back_at": back_at, "emergency_phone": emergency_phone},
+    )
+
+
+def _emergency_phone(at: datetime) -> str:
+    """The emergency line's number when it answers at ``at`` (its own hours, or always
+    without them): an URGENT request sent while the team is away is told whom to call."""
+    rota = catalogue().rota(Rota.Kind.EMERGENCY)
+    if rota is None or not rota.phone or (rota.calendar is not None and not rota.calendar.is_open(at)):
+        return ""
+    return rota.phone
 
 
 def details_needed(ticket: Ticket, missing: Sequence[Field], *, at: datetime) -> OutboxMessage | None:

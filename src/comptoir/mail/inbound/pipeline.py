@@ -24,6 +24,7 @@ from email.policy import compat32
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from comptoir.admission import services as admission
@@ -235,9 +236,22 @@ def _tell_about_large_files(
     )
 
 
+# The mark a mail read as a person's although its subject looked automatic carries in its
+# ``reason`` (a stable prefix, never translated: the desk looks for it).
+POSSIBLE_AUTOMATIC_REPLY = "possible automatic reply: "
+
+
 def _handle(inbound: InboundMail, at: datetime, flood_check: bool) -> Outcome:
     refused: list[str] = []  # files beyond the message's or the ticket's total
     outcome, mail = _route(inbound, at, refused, flood_check)
+    if (
+        mail is not None
+        and mail.classification.weak
+        and outcome.status in {"new_ticket", "follow_up", "reply"}
+    ):
+        # Kept from the team's sight nowhere: the desk shows "possible automatic reply".
+        inbound.reason = POSSIBLE_AUTOMATIC_REPLY + mail.classification.reason
+        inbound.save(update_fields=["reason"])
     if mail is not None:
         _tell_about_large_files(mail, inbound, outcome, at, refused)
     return outcome
@@ -254,7 +268,11 @@ def _route(
         reason = _("Not a readable e-mail: %(e)s") % {"e": exc}
         _finish(inbound, InboundMail.State.QUARANTINED, reason, at)
         return Outcome(inbound.pk, "quarantined", None, reason), mail
-    if mail.classification.is_bounce or mail.classification.is_auto_reply:
+    possibly_automatic = mail.classification.is_automatic and mail.classification.weak
+    if possibly_automatic and senders.find_user(mail.from_address) is not None:
+        # Subject words alone never drop a known customer's mail: it is read, flagged.
+        pass
+    elif mail.classification.is_bounce or mail.classification.is_auto_reply:
         kind = _("bounce") if mail.classification.is_bounce else _("automatic reply")
         reason = _("Ignored (%(kind)s): %(why)s") % {"kind": kind, "why": mail.classification.reason}
         _finish(inbound, InboundMail.State.IGNORED, reason, at)
@@ -331,9 +349,14 @@ def _ticket_answered(mail: ParsedMail, mailbox: Mailbox | None) -> Ticket | None
     number = threading.ticket_number(mail, domain=_domain())
     if number is None:
         return None
-    # Threading is scoped to the mailbox: a number from elsewhere does not match.
+    # Threading is scoped to the mailbox: a number from elsewhere does not match. Requests
+    # opened on the portal or by the API have no mailbox: their mails answer to the default
+    # one, so it finds them too.
+    scope = Q(mailbox=mailbox)
+    if mailbox is not None and mailbox.address == Mailbox.default_address():
+        scope |= Q(mailbox__isnull=True)
     return (
-        Ticket.objects.filter(number=number, mailbox=mailbox)
+        Ticket.objects.filter(scope, number=number)
         .select_related("requester", "organisation", "mailbox", "group")
         .first()
     )

@@ -23,12 +23,15 @@ class Classification:
     ``is_auto_reply``: an automatic answer or a bulk/list mail (RFC 3834 ``Auto-Submitted``,
     ``Precedence: bulk/junk/list``, ``X-Autoreply``, out-of-office subjects, ``List-Id``…).
     ``is_bounce``: a delivery failure or delay report (DSN, ``mailer-daemon`` sender, bounce
-    subjects). ``reason`` says in words which rule fired ("" when neither).
+    subjects). ``reason`` says in words which rule fired ("" when neither). ``weak``: only
+    the subject's words said so (no header, no report part, no robot sender) — a hint, not
+    proof: a customer may well write "Delivery report for order 4512".
     """
 
     is_auto_reply: bool
     is_bounce: bool
     reason: str
+    weak: bool = False
 
     @property
     def is_automatic(self) -> bool:
@@ -237,8 +240,26 @@ def classify(
     English, German…, ``List-Id``/``List-Unsubscribe`` (bulk), and abuse feedback reports and
     read receipts (``report-type=feedback-report`` / ``disposition-notification``). ``text``
     (the body) is only read for Amazon SES notifications sent by ``sns.amazonaws.com``, whose
-    JSON says what happened.
+    JSON says what happened. A classification that only the subject's words decide is
+    ``weak``: the pipeline still opens a ticket for a known customer (flagged).
     """
+    found = _classify(headers, subject, from_address, from_name, report_types, text)
+    if (
+        found.is_automatic
+        and not _classify(headers, "", from_address, from_name, report_types, text).is_automatic
+    ):
+        return Classification(found.is_auto_reply, found.is_bounce, found.reason, weak=True)
+    return found
+
+
+def _classify(
+    headers: Sequence[tuple[str, str]],
+    subject: str,
+    from_address: str | None,
+    from_name: str,
+    report_types: Sequence[str],
+    text: str,
+) -> Classification:
     bounce = _bounce_reason(headers, subject, from_address, from_name, report_types)
     auto = _auto_reply_reason(headers, subject)
     ses = _ses_notification(from_address, text)

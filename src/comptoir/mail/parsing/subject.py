@@ -95,15 +95,58 @@ def ticket_reference(subject: str) -> int | None:
         remainder = remainder[tag.end() :]
 
 
+# The labels Comptoir's own mails put before the customer's subject (French and English, as
+# in the tickets' mail subject templates): answering "Demande clôturée : Imprimante" must open
+# "Imprimante", not a ticket named after our label. Matched accent- and case-insensitively,
+# and only in an answer (a reply prefix or our reference was there): a new request's own
+# subject is kept as written.
+OUR_LABELS = (
+    "Request received",
+    "Demande reçue",
+    "Request closed",
+    "Demande clôturée",
+    "Request resolved",
+    "Demande résolue",
+    "New answer",
+    "Nouvelle réponse",
+    "We are waiting for your answer",
+    "Nous attendons votre réponse",
+    "Urgency removed",
+    "Urgence retirée",
+)
+_LABEL = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(fold(label)) for label in OUR_LABELS) + r")\s*[:：]\s*", re.IGNORECASE
+)
+
+_LABEL_RAW = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(label) for label in OUR_LABELS) + r")\s*[:：]\s*", re.IGNORECASE
+)
+
+
+def _strip_label(text: str) -> str:
+    """``text`` without one of our labels at its start (compared folded, cut in the original)."""
+    folded = fold(text)
+    found = _LABEL.match(folded)
+    if found is None or len(folded) != len(text):
+        return text if found is None else _LABEL_RAW.sub("", text, count=1)
+    return text[found.end() :]
+
+
 def clean_subject(subject: str) -> str:
-    """``subject`` without reply/forward prefixes (repeated, ``RE :`` French style) and our reference."""
+    """``subject`` without reply/forward prefixes (repeated, ``RE :`` French style), our
+    reference and, in an answer, the labels of our own mails ("Demande clôturée :",
+    "Request closed:"…)."""
     text = _narrow(subject)
+    answer = False
     previous = None
     while previous != text:
         previous = text
         text = _strip_prefixes(text)
         text = _BRACKETED.sub(" ", text)
         text = _LEADING.sub(" ", text, count=1)
+        answer = answer or text != previous
+        if answer:
+            text = _strip_label(text)
         text = text.strip(_EDGE_PUNCTUATION)
     return _SPACES.sub(" ", text).strip()
 

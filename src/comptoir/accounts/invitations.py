@@ -31,41 +31,46 @@ def set_password_url(user: User) -> str:
 
 
 def invitation(user: User, *, by: User, at: datetime) -> OutboxMessage:
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        ctx = {
-            "user": user,
+    return _to(
+        user,
+        "invitation",
+        {
             "by": by,
             "organisation": user.organisation,
             "url": set_password_url(user),
-            "login_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_login"),
+            "login_url": _absolute("account_login"),
             "days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
-        }
-        subject = render_to_string("accounts/mail/invitation_subject.txt", ctx).strip()
-        body = render_to_string("accounts/mail/invitation_body.txt", ctx)
-    payload = {
-        "to": [user.email],
-        "subject": subject,
-        "body": body,
-        "headers": {"Auto-Submitted": "auto-generated"},
-    }
-    return outbox.build("mail", payload, at=at)
+        },
+        at=at,
+    )
 
 
 def already_registered(user: User, *, by: User, organisation: Organisation, at: datetime) -> OutboxMessage:
     """To the owner of an address an organisation admin tried to invite, when the account
     exists elsewhere: nothing was created, and how to get in with the account they have."""
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        ctx = {
-            "user": user,
+    return _to(
+        user,
+        "already_registered",
+        {
             "by": by,
             "organisation": organisation,
-            "login_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_login"),
-            "reset_url": settings.COMPTOIR_BASE_URL.rstrip("/") + reverse("account_reset_password"),
-        }
-        subject = render_to_string("accounts/mail/already_registered_subject.txt", ctx).strip()
-        body = render_to_string("accounts/mail/already_registered_body.txt", ctx)
+            "login_url": _absolute("account_login"),
+            "reset_url": _absolute("account_reset_password"),
+        },
+        at=at,
+    )
+
+
+def _absolute(name: str) -> str:
+    return settings.COMPTOIR_BASE_URL.rstrip("/") + reverse(name)
+
+
+def _to(user: User, template: str, context: dict[str, object], *, at: datetime) -> OutboxMessage:
+    """``accounts/mail/<template>_subject.txt`` and ``_body.txt`` to ``user``, in their language."""
+    ctx = {"user": user, **context}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/mail/{template}_subject.txt", ctx).strip()
+        body = render_to_string(f"accounts/mail/{template}_body.txt", ctx)
     payload = {
         "to": [user.email],
         "subject": subject,
